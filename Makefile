@@ -1,0 +1,66 @@
+# `make run` sets everything up and serves the app; `make test` runs every check.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+# The interpreter that builds .venv: .python-version picks 3.13 through pyenv;
+# elsewhere the newest python3.1x on PATH.
+PYTHON ?= $(shell command -v pyenv >/dev/null && pyenv which python 2>/dev/null || command -v python3.13 || command -v python3.12 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup serve lint check pytest clean lock help
+
+help:
+	@echo "make run    set up (venv, dependencies, database, demo data) and serve the app"
+	@echo "make test   set up, then lint, check migrations and settings, and run all tests"
+
+$(VENV)/.installed: requirements.lock
+	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 12) else f"Python 3.12 or newer is needed; {sys.executable} is {v.major}.{v.minor}.")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed (Node.js 18 or newer) to install the front-end assets."; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+
+# Development server on the embedded SQLite database (or DATABASE_URL if set).
+run: export DEBUG ?= 1
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_frameworks
+	$(PY) manage.py demo_data
+	@echo "Serving at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: export DJANGO_SETTINGS_MODULE := outcomes_site.test_settings
+test: setup lint check pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: export DJANGO_SETTINGS_MODULE := outcomes_site.test_settings
+check: setup
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check --fail-level WARNING
+
+pytest: setup
+	$(BIN)/pytest
+
+# Re-pin every Python dependency (direct and indirect) after changing pyproject.toml.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -c 'import tomllib; d = tomllib.load(open("pyproject.toml", "rb")); print("\n".join(d["project"]["dependencies"] + d["dependency-groups"]["dev"]))' > .lock-venv/direct.txt
+	.lock-venv/bin/pip install --quiet --disable-pip-version-check -r .lock-venv/direct.txt
+	.lock-venv/bin/pip freeze > requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache test-artifacts

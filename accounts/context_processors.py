@@ -1,0 +1,19 @@
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from .models import Role
+from .selectors import roles_for_user
+
+
+def navigation(request: HttpRequest) -> dict:
+    """What the navigation may offer this user, worked out once per page."""
+
+    def _nav() -> dict[str, bool]:
+        roles = roles_for_user(request.user)
+        return {
+            "is_practitioner": Role.PRACTITIONER in roles,
+            "is_manager": Role.MANAGER in roles,
+            "is_admin": Role.ADMIN in roles,
+        }
+
+    return {"nav": SimpleLazyObject(_nav)}

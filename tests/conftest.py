@@ -1,0 +1,51 @@
+"""Shared fixtures: one user for each role the product knows, and their teams.
+
+``practitioner`` and ``colleague`` share ``team``; ``other_practitioner`` works
+in ``other_team`` only; ``manager`` manages ``team``; ``admin`` is an admin.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from accounts.models import Role
+from tests.factories import MembershipFactory, OrganisationFactory, TeamFactory, UserFactory
+
+
+@dataclass
+class Roles:
+    team: object
+    other_team: object
+    practitioner: object
+    colleague: object
+    other_practitioner: object
+    manager: object
+    admin: object
+
+
+@pytest.fixture
+def roles(db) -> Roles:
+    organisation = OrganisationFactory(name="Test Partnership")
+    team = TeamFactory(organisation=organisation, name="Hillside Team")
+    other_team = TeamFactory(organisation=organisation, name="Shoreline Team")
+
+    def member(username: str, team, role: str):
+        user = UserFactory(username=username)
+        MembershipFactory(user=user, team=team, role=role)
+        return user
+
+    return Roles(
+        team=team,
+        other_team=other_team,
+        practitioner=member("practitioner", team, Role.PRACTITIONER),
+        colleague=member("colleague", team, Role.PRACTITIONER),
+        other_practitioner=member("other-practitioner", other_team, Role.PRACTITIONER),
+        manager=member("manager", team, Role.MANAGER),
+        admin=member("admin", team, Role.ADMIN),
+    )
+
+
+@pytest.fixture
+def practitioner_client(client, roles):
+    client.force_login(roles.practitioner)
+    return client

@@ -1,0 +1,46 @@
+"""Every URL pattern of the project, with sample values for its parameters.
+
+Used by the tests that walk the whole site with each role, so a new URL is
+covered the moment it is added.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+SAMPLE_VALUES = {"int": "1", "str": "sample", "slug": "sample", "path": "sample"}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str | None
+    pattern: str
+    params: tuple[str, ...]
+
+    def path(self, **values: object) -> str:
+        """The URL with each parameter replaced by ``values`` or a sample."""
+
+        def fill(match: re.Match) -> str:
+            converter, name = match.group(1) or "str", match.group(2)
+            if name in values:
+                return str(values[name])
+            if converter == "uuid":
+                return "00000000-0000-0000-0000-000000000001"
+            return SAMPLE_VALUES.get(converter, "sample")
+
+        return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", fill, self.pattern)
+
+
+def _walk(patterns, prefix: str = ""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            pattern = prefix + str(entry.pattern)
+            params = tuple(re.findall(r"<(?:\w+:)?(\w+)>", pattern))
+            yield Route(name=entry.name, pattern=pattern, params=params)
+
+
+def all_routes() -> list[Route]:
+    return list(_walk(get_resolver().url_patterns))
