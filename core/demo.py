@@ -4,13 +4,17 @@ Everyone here is fictional. Loading is idempotent: running it again creates no
 duplicates and leaves changed passwords alone.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Membership, Organisation, Role, Team
-from records.models import CaseloadEntry, Person
+from frameworks.models import FrameworkOutcome, RatingScale
+from records.models import Action, CaseloadEntry, KeyPerson, Outcome, Person, Review
+from records.services import outcome_progress_refresh
 
 DEMO_PASSWORD = "demo-password-1"  # noqa: S105 - documented demo login, DEBUG only
 ORGANISATION = "Demo Health and Social Care Partnership"
@@ -27,6 +31,114 @@ DEMO_USERS = {
         [(FIRST_TEAM, Role.MANAGER), (SECOND_TEAM, Role.MANAGER)],
     ),
     "demo-admin": ("Grant", "Douglas", [(FIRST_TEAM, Role.ADMIN)]),
+}
+
+# What matters to each demo person: their words, why, the framework outcome it
+# relates to, steps (what, who, when, where), their own contribution, and a
+# year of reviews as (score, narrative, what helped, what hindered).
+DEMO_OUTCOMES = {
+    "Iris Mackenzie": [
+        {
+            "what_matters": "I want my confidence back in the kitchen. The smell of soup on "
+            "the stove makes me feel I am making a home for my husband and me.",
+            "why": "Cooking for Bill has always been how she looks after him.",
+            "framework": "Improved confidence / morale",
+            "actions": [
+                ("Cook a simple soup together", "Occupational therapist", "Tuesdays", "At home"),
+                ("Fit a perching stool by the cooker", "Community equipment", "By March", ""),
+            ],
+            "contribution": "Iris chooses the recipes; Bill does the shopping list with her.",
+            "reviews": [
+                (2, "Iris felt shaky standing at the cooker.", "", "Tired after the hospital stay"),
+                (3, "Made lentil soup with support.", "The perching stool", ""),
+                (4, "Cooks twice a week on her own now.", "Bill's encouragement", ""),
+                (5, "Iris says: 'The house smells like home again.'", "Practice", ""),
+            ],
+        },
+        {
+            "what_matters": "I'd like to get to the lunch club on a Thursday and see my pals.",
+            "why": "She has felt lonely since she stopped driving.",
+            "framework": "Seeing people",
+            "actions": [("Arrange community transport", "Morag (social worker)", "Now", "")],
+            "contribution": "Her neighbour Jean will walk with her to the bus.",
+            "reviews": [
+                (2, "Transport not yet arranged.", "", "Waiting list for the bus"),
+                (3, "Went twice this month.", "Jean walking with her", "Rain"),
+                (4, "Goes most weeks.", "Community transport", ""),
+            ],
+        },
+    ],
+    "Thomas Baird": [
+        {
+            "what_matters": "I want to get back to the bowling green in the summer.",
+            "why": "Tam has played there for forty years; his friends are there.",
+            "framework": "Improved mobility",
+            "actions": [("Physiotherapy exercises", "Physiotherapist", "Weekly", "At home")],
+            "contribution": "Tam does his exercises every morning.",
+            "reviews": [
+                (1, "A fall in the garden set him back.", "", "Pain in his hip"),
+                (2, "Walking to the end of the street.", "Exercises", "Cold weather"),
+                (3, "Walked to the green and watched a game.", "His son drove him", ""),
+                (4, "Played two ends. Tam: 'Best day in a year.'", "Physio", ""),
+            ],
+        },
+    ],
+    "Agnes Stewart": [
+        {
+            "what_matters": "Stay in my own home, with my cat, for as long as I can.",
+            "why": "It is where she raised her family; Smudge keeps her company.",
+            "framework": "Living where you want / as you want",
+            "actions": [("Morning and evening visits", "Home care team", "Daily", "At home")],
+            "contribution": "Her daughter Ann visits on Sundays and sorts the post.",
+            "reviews": [
+                (3, "Managing with visits.", "Regular carers she knows", ""),
+                (3, "A chest infection; stayed at home with extra visits.", "District nurse", ""),
+                (4, "Settled and content.", "Ann's Sunday visits", ""),
+            ],
+        },
+    ],
+    "Callum Reid": [
+        {
+            "what_matters": "I want a job, something with my hands.",
+            "why": "Callum wants his own money and a reason to get up.",
+            "framework": "Having things to do",
+            "actions": [
+                ("Meet the employability adviser", "Callum and his worker", "Next month", "")
+            ],
+            "contribution": "Callum will bring his CV and think about what he enjoys.",
+            "reviews": [
+                (2, "Nervous about the first meeting.", "", "Anxiety on buses"),
+                (3, "Started volunteering at the community garden.", "A friendly supervisor", ""),
+            ],
+        },
+    ],
+    "Niamh O'Donnell": [
+        {
+            "what_matters": "I need a break from caring now and then, without feeling guilty.",
+            "why": "Niamh cares for her mum and has had no time to herself for two years.",
+            "framework": "A life of their own",
+            "actions": [("Short breaks once a month", "Carers centre", "Monthly", "")],
+            "contribution": "Her brother will cover one weekend a month.",
+            "reviews": [
+                (2, "No break yet.", "", "Her brother's shifts"),
+                (3, "A weekend away in the spring.", "Carers centre grant", ""),
+                (4, "Monthly breaks happening.", "Brother on board", ""),
+            ],
+        },
+    ],
+    "Ruaridh MacLeod": [
+        {
+            "what_matters": "Keep up my Gaelic choir on a Wednesday night.",
+            "why": "Singing keeps his spirits up and his friends are there.",
+            "framework": "Having things to do",
+            "actions": [("Lift to choir", "Volunteer driver scheme", "Wednesdays", "")],
+            "contribution": "Ruaridh phones the driver by Monday.",
+            "reviews": [
+                (4, "Going every week.", "Volunteer driver", ""),
+                (5, "Sang at the Mod. Ruaridh: 'I felt like myself again.'", "The choir", ""),
+            ],
+        },
+    ],
 }
 
 # (full name, preferred name, [teams])
@@ -77,4 +189,50 @@ def demo_data_load() -> DemoLoaded:
         people_created += created
         for team_name in team_names:
             CaseloadEntry.objects.get_or_create(person=person, team=teams[team_name])
+    author = user_model.objects.get(username="demo-practitioner")
+    for person in Person.objects.filter(full_name__in=DEMO_OUTCOMES, outcomes__isnull=True):
+        _demo_outcomes(person, DEMO_OUTCOMES[person.full_name], author)
+    iris = Person.objects.get(full_name="Iris Mackenzie")
+    if not iris.key_people.exists():
+        KeyPerson.objects.create(
+            person=iris, name="Bill Mackenzie", relationship="Husband", may_speak_for_person=True
+        )
     return DemoLoaded(users_created=users_created, people_created=people_created)
+
+
+def _demo_outcomes(person: Person, specs: list[dict], author) -> None:
+    """A year of outcomes and reviews, ending with a review due soon or overdue."""
+    scale = RatingScale.objects.get(key="extent-achieved")
+    points = {p.score: p for p in scale.points.all()}
+    today = timezone.localdate()
+    started = today - datetime.timedelta(days=380)
+    for spec in specs:
+        outcome = Outcome.objects.create(
+            person=person,
+            what_matters=spec["what_matters"],
+            why_it_matters=spec["why"],
+            contribution=spec["contribution"],
+            started_on=started,
+            next_review_on=today + datetime.timedelta(days=30 - 20 * len(spec["reviews"])),
+            scale=scale,
+            created_by=author,
+        )
+        outcome.framework_outcomes.set(
+            FrameworkOutcome.objects.filter(short_name=spec["framework"])[:1]
+        )
+        Action.objects.bulk_create(
+            Action(outcome=outcome, description=d, who=who, when=when, where=where, order=i)
+            for i, (d, who, when, where) in enumerate(spec["actions"], start=1)
+        )
+        for i, (score, narrative, helped, hindered) in enumerate(spec["reviews"], start=1):
+            Review.objects.create(
+                outcome=outcome,
+                reviewed_on=started + datetime.timedelta(days=90 * i),
+                point=points[score],
+                narrative=narrative,
+                what_helped=helped,
+                what_hindered=hindered,
+                views_included=f"{person.display_name} and the practitioner",
+                created_by=author,
+            )
+        outcome_progress_refresh(outcome)

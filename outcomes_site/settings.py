@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "records",
     "conversations",
     "reports",
+    "audit",
 ]
 
 MIDDLEWARE = [

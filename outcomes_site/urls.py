@@ -16,4 +16,5 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("frameworks/", include("frameworks.urls")),
+    path("", include("records.urls")),
 ]

@@ -1,6 +1,18 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from accounts.models import Team
+from frameworks.models import FrameworkOutcome, RatingScale, ScalePoint
+
+
+class EngagementChannel(models.TextChoices):
+    """How the person's view is gathered, fitted to how they communicate."""
+
+    VERBAL = "verbal", "Talking with them (verbal)"
+    NON_VERBAL = "non_verbal", "Non-verbal communication"
+    LIFE_STORY = "life_story", "Life story and records"
+    FAMILY_PROXY = "family_proxy", "Through family or a proxy"
 
 
 class Person(models.Model):
@@ -11,11 +23,28 @@ class Person(models.Model):
         max_length=100, blank=True, help_text="What the person likes to be called."
     )
     date_of_birth = models.DateField(null=True, blank=True)
+    chi_number = models.CharField("CHI number", max_length=10, blank=True)
+    communication_needs = models.TextField(blank=True)
+    engagement_channels = models.JSONField(default=list, blank=True)
+    engagement_notes = models.TextField("how they prefer to be engaged", blank=True)
     teams = models.ManyToManyField(Team, through="CaseloadEntry", related_name="people")
+    closed_on = models.DateField(null=True, blank=True)
+    closed_reason = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["full_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chi_number"], condition=~Q(chi_number=""), name="chi_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | ~Q(closed_reason=""),
+                name="closed_record_has_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -23,6 +52,14 @@ class Person(models.Model):
     @property
     def display_name(self) -> str:
         return self.preferred_name or self.full_name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
+
+    def engagement_channel_labels(self) -> list[str]:
+        labels = dict(EngagementChannel.choices)
+        return [labels[c] for c in self.engagement_channels if c in labels]
 
 
 class CaseloadEntry(models.Model):
@@ -39,3 +76,135 @@ class CaseloadEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} on {self.team}"
+
+
+class KeyPerson(models.Model):
+    """Someone important in the person's life: family, friend, neighbour, advocate."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="key_people")
+    name = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=100)
+    contact = models.CharField("how to contact them", max_length=300, blank=True)
+    may_speak_for_person = models.BooleanField("may speak on the person's behalf", default=False)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relationship})"
+
+
+class OutcomeStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    ACHIEVED = "achieved", "Achieved"
+    NO_LONGER_RELEVANT = "no_longer_relevant", "No longer relevant"
+
+
+class Outcome(models.Model):
+    """A personal outcome: what matters to the person, in their words, and how to get there."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="outcomes")
+    what_matters = models.TextField("what matters")
+    in_own_words = models.BooleanField(
+        "these are the person's own words",
+        default=True,
+        help_text="Untick if this is someone else's account of what matters.",
+    )
+    why_it_matters = models.TextField("why it matters", blank=True)
+    framework_outcomes = models.ManyToManyField(
+        FrameworkOutcome, related_name="personal_outcomes", blank=True
+    )
+    scale = models.ForeignKey(RatingScale, on_delete=models.PROTECT, related_name="outcomes")
+    contribution = models.TextField("what the person and family will do", blank=True)
+    next_review_on = models.DateField("next review", null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=OutcomeStatus.choices, default=OutcomeStatus.ACTIVE
+    )
+    started_on = models.DateField()
+    status_changed_on = models.DateField(null=True, blank=True)
+    # Progress kept up to date by every review written, so reports never
+    # recompute it from the reviews table.
+    first_point = models.ForeignKey(
+        ScalePoint, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    first_rated_on = models.DateField(null=True, blank=True)
+    latest_point = models.ForeignKey(
+        ScalePoint, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    latest_rated_on = models.DateField(null=True, blank=True)
+    rating_count = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["person", "pk"]
+        indexes = [models.Index(fields=["status", "next_review_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=OutcomeStatus.values), name="outcome_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=OutcomeStatus.ACTIVE) | Q(status_changed_on__isnull=False),
+                name="closed_outcome_has_status_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.what_matters[:80]
+
+
+class Action(models.Model):
+    """One step towards an outcome: what, who, when and where."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField("what will happen")
+    who = models.CharField(max_length=300, blank=True)
+    when = models.CharField(max_length=200, blank=True)
+    where = models.CharField(max_length=200, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["outcome", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+
+class Review(models.Model):
+    """A look at how an outcome is going. Append-only: a correction is a new amendment."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, related_name="reviews")
+    reviewed_on = models.DateField()
+    point = models.ForeignKey(ScalePoint, on_delete=models.PROTECT, related_name="reviews")
+    narrative = models.TextField("how it is going", blank=True)
+    what_helped = models.TextField(blank=True)
+    what_hindered = models.TextField(blank=True)
+    unintended_outcomes = models.TextField(blank=True)
+    plan_needs_change = models.BooleanField("the plan needs to change", default=False)
+    plan_change = models.TextField("how the plan should change", blank=True)
+    views_included = models.TextField("whose views were included", blank=True)
+    amends = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="amendment"
+    )
+    amendment_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["outcome", "reviewed_on", "pk"]
+        indexes = [models.Index(fields=["outcome", "reviewed_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amends__isnull=True) | ~Q(amendment_reason=""),
+                name="amendment_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of {self.outcome_id} on {self.reviewed_on}"

@@ -1,17 +1,182 @@
-"""Reads of person records, shaped for the pages that show them."""
+"""Reads of person records, scoped to what the user may see and shaped for each page.
 
+Access is decided in the query: a person is visible to a user only through a
+practitioner or manager membership of a team whose caseload the person is on.
+Anything else is a 404 that does not reveal whether the person exists, and the
+attempt is written to the audit trail.
+"""
+
+import logging
 from collections.abc import Iterable
 
-from django.db.models import Count
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
 
-from .models import CaseloadEntry
+from accounts.models import Membership, Role, Team
+from audit.services import audit_record
+from frameworks.models import FrameworkOutcome
+
+from .models import Action, CaseloadEntry, KeyPerson, Outcome, OutcomeStatus, Person, Review
+
+logger = logging.getLogger(__name__)
+
+EDIT_ROLES = (Role.PRACTITIONER,)
+VIEW_ROLES = (Role.PRACTITIONER, Role.MANAGER)
 
 
 def caseload_sizes_for_teams(team_ids: Iterable[int]) -> dict[int, int]:
-    """Number of people on each team's caseload, in one query."""
+    """Number of people with open records on each team's caseload, in one query."""
     rows = (
-        CaseloadEntry.objects.filter(team_id__in=list(team_ids))
+        CaseloadEntry.objects.filter(team_id__in=list(team_ids), person__closed_on__isnull=True)
         .values("team_id")
         .annotate(size=Count("person_id"))
     )
     return {row["team_id"]: row["size"] for row in rows}
+
+
+def teams_for_user(user, *, roles: Iterable[str] = VIEW_ROLES) -> QuerySet[Team]:
+    """Teams in which the user holds one of ``roles``."""
+    if not user.is_authenticated or not user.is_active:
+        return Team.objects.none()
+    return Team.objects.filter(
+        memberships__user=user, memberships__role__in=list(roles)
+    ).select_related("organisation")
+
+
+def people_for_user(user, *, roles: Iterable[str] = VIEW_ROLES) -> QuerySet[Person]:
+    """Every person on a caseload of a team where the user holds one of ``roles``."""
+    if not user.is_authenticated or not user.is_active:
+        return Person.objects.none()
+    membership = Membership.objects.filter(
+        user=user, role__in=list(roles), team__caseload_entries__person=OuterRef("pk")
+    )
+    return Person.objects.filter(Exists(membership))
+
+
+def _refuse(request: HttpRequest, object_type: str, object_id: object) -> Http404:
+    # Identifiers only: no personal data reaches the application log.
+    logger.warning("Refused access: user=%s %s=%s", request.user.pk, object_type, object_id)
+    audit_record(
+        actor=request.user,
+        action="access_denied",
+        object_type=object_type,
+        object_id=str(object_id),
+        summary="Refused: not on the user's teams' caseloads",
+        request=request,
+    )
+    return Http404("Not found")
+
+
+def person_for_user(request: HttpRequest, person_id: int, *, edit: bool = False) -> Person:
+    """The person, if the signed-in user may see (or, with ``edit``, change) the record."""
+    roles = EDIT_ROLES if edit else VIEW_ROLES
+    person = people_for_user(request.user, roles=roles).filter(pk=person_id).first()
+    if person is None:
+        raise _refuse(request, "records.person", person_id)
+    return person
+
+
+def outcome_for_user(request: HttpRequest, outcome_id: int, *, edit: bool = False) -> Outcome:
+    roles = EDIT_ROLES if edit else VIEW_ROLES
+    outcome = (
+        Outcome.objects.filter(pk=outcome_id, person__in=people_for_user(request.user, roles=roles))
+        .select_related("person", "scale")
+        .first()
+    )
+    if outcome is None:
+        raise _refuse(request, "records.outcome", outcome_id)
+    return outcome
+
+
+def review_for_user(request: HttpRequest, review_id: int, *, edit: bool = False) -> Review:
+    roles = EDIT_ROLES if edit else VIEW_ROLES
+    review = (
+        Review.objects.filter(
+            pk=review_id, outcome__person__in=people_for_user(request.user, roles=roles)
+        )
+        .select_related("outcome__person", "outcome__scale", "point")
+        .first()
+    )
+    if review is None:
+        raise _refuse(request, "records.review", review_id)
+    return review
+
+
+def may_edit(user, person: Person) -> bool:
+    return people_for_user(user, roles=EDIT_ROLES).filter(pk=person.pk).exists()
+
+
+def caseload_for_user(
+    user,
+    *,
+    query: str = "",
+    team_id: int | None = None,
+    closed: bool = False,
+    sort: str = "name",
+) -> QuerySet[Person]:
+    """The caseload list: people with their next review date and overdue flag.
+
+    ``sort`` is ``name`` or ``next_review`` (soonest first, none last).
+    """
+    people = people_for_user(user).filter(closed_on__isnull=not closed)
+    if team_id is not None:
+        people = people.filter(caseload_entries__team_id=team_id)
+    query = query.strip()
+    if query:
+        compact = query.replace(" ", "")
+        match = Q(full_name__icontains=query) | Q(preferred_name__icontains=query)
+        if compact.isdigit():
+            match |= Q(chi_number__startswith=compact)
+        people = people.filter(match)
+    today = timezone.localdate()
+    people = people.annotate(
+        next_review=Min(
+            "outcomes__next_review_on", filter=Q(outcomes__status=OutcomeStatus.ACTIVE)
+        ),
+        active_outcomes=Count(
+            "outcomes", filter=Q(outcomes__status=OutcomeStatus.ACTIVE), distinct=True
+        ),
+    ).prefetch_related(
+        Prefetch("teams", queryset=Team.objects.order_by("name"), to_attr="team_list")
+    )
+    if sort == "next_review":
+        people = people.order_by(F("next_review").asc(nulls_last=True), "full_name", "pk")
+    else:
+        people = people.order_by("full_name", "pk")
+    people.today = today
+    return people
+
+
+def person_page(person: Person) -> Person:
+    """The person with everything their page shows, in a fixed number of queries."""
+    reviews = Review.objects.select_related("point", "created_by", "amends").order_by(
+        "reviewed_on", "pk"
+    )
+    outcomes = (
+        Outcome.objects.select_related("latest_point", "first_point", "scale")
+        .prefetch_related(
+            Prefetch(
+                "framework_outcomes",
+                queryset=FrameworkOutcome.objects.select_related("category__framework"),
+            ),
+            Prefetch("actions", queryset=Action.objects.order_by("order", "pk")),
+            Prefetch("reviews", queryset=reviews),
+            "scale__points",
+        )
+        .order_by("status", "pk")
+    )
+    return (
+        Person.objects.filter(pk=person.pk)
+        .prefetch_related(
+            Prefetch("teams", queryset=Team.objects.order_by("name"), to_attr="team_list"),
+            Prefetch("key_people", queryset=KeyPerson.objects.order_by("name", "pk")),
+            Prefetch("outcomes", queryset=outcomes, to_attr="outcome_list"),
+        )
+        .get()
+    )
+
+
+def manages_person(user, person: Person) -> bool:
+    """Whether the user manages a team whose caseload the person is on."""
+    return people_for_user(user, roles=(Role.MANAGER,)).filter(pk=person.pk).exists()

@@ -12,6 +12,20 @@ from accounts.models import Role
 from tests.factories import MembershipFactory, OrganisationFactory, TeamFactory, UserFactory
 
 
+def pytest_collection_modifyitems(config, items):
+    """Leave PostgreSQL-only tests out of a SQLite run; CI runs them on PostgreSQL."""
+    from django.conf import settings
+
+    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
+        return
+    kept, left_out = [], []
+    for item in items:
+        (left_out if item.get_closest_marker("postgresql_only") else kept).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
+
 @dataclass
 class Roles:
     team: object

@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 from factory.django import DjangoModelFactory
 
@@ -11,7 +13,7 @@ from frameworks.models import (
     RatingScale,
     ScalePoint,
 )
-from records.models import CaseloadEntry, Person
+from records.models import Action, CaseloadEntry, KeyPerson, Outcome, Person, Review
 
 PASSWORD = "a-long-test-password-1"
 
@@ -118,3 +120,67 @@ class FrameworkOutcomeFactory(DjangoModelFactory):
     category = factory.SubFactory(FrameworkCategoryFactory)
     short_name = factory.Sequence(lambda n: f"Outcome {n}")
     description = "A plain description."
+
+
+class AuditEventFactory(DjangoModelFactory):
+    """An audit event written through audit_record, so the hash chain stays intact."""
+
+    class Meta:
+        model = "audit.AuditEvent"
+
+    actor = factory.SubFactory(UserFactory)
+    action = "view"
+    object_type = "records.person"
+    object_id = factory.Sequence(str)
+    summary = "Viewed record"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Imported here, not at the top, to keep this factory's addition in one place.
+        from audit.services import audit_record
+
+        return audit_record(**kwargs)
+
+
+class KeyPersonFactory(DjangoModelFactory):
+    class Meta:
+        model = KeyPerson
+
+    person = factory.SubFactory(PersonFactory)
+    name = factory.Faker("name", locale="en_GB")
+    relationship = "Daughter"
+
+
+class OutcomeFactory(DjangoModelFactory):
+    """An outcome on the extent-achieved scale (load the default frameworks first)."""
+
+    class Meta:
+        model = Outcome
+
+    person = factory.SubFactory(PersonFactory)
+    what_matters = factory.Sequence(lambda n: f"I want to get back to my garden, number {n}")
+    started_on = factory.LazyFunction(lambda: datetime.date(2025, 1, 6))
+    scale = factory.LazyFunction(lambda: RatingScale.objects.get(key="extent-achieved"))
+    created_by = factory.SubFactory(UserFactory)
+
+
+class ActionFactory(DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    outcome = factory.SubFactory(OutcomeFactory)
+    description = "Walk to the shop together"
+    who = "Support worker"
+
+
+class ReviewFactory(DjangoModelFactory):
+    """A review row written directly; tests of progress go through services.review_add."""
+
+    class Meta:
+        model = Review
+
+    outcome = factory.SubFactory(OutcomeFactory)
+    reviewed_on = factory.LazyFunction(lambda: datetime.date(2025, 3, 1))
+    point = factory.LazyAttribute(lambda o: o.outcome.scale.points.order_by("score").first())
+    narrative = "Going to the garden centre on Fridays again."
+    created_by = factory.SubFactory(UserFactory)

@@ -13,7 +13,9 @@ GOOD_KEY = "k3y-" + "Zq8vR2nLw5Tx" * 5
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    # Only what a real start would have: no test-run variables leak in.
+    leave_out = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"}
+    clean = {k: v for k, v in os.environ.items() if k not in leave_out}
     clean.update(DJANGO_SETTINGS_MODULE="outcomes_site.settings", **env)
     return subprocess.run(  # noqa: S603 - fixed arguments, our own manage.py
         [sys.executable, "manage.py", *args],

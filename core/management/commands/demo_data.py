@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from core.demo import DEMO_PASSWORD, DEMO_USERS, demo_data_load
+from frameworks.services import defaults_load
 
 
 class Command(BaseCommand):
@@ -12,6 +13,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "Demo data is for development only and DEBUG is off; nothing was created."
             )
+        defaults_load()  # outcomes in the demo are tied to the default frameworks
         result = demo_data_load()
         self.stdout.write(
             f"Demo data ready ({result.users_created} users and "

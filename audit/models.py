@@ -1,0 +1,152 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+# The ``prev_hash`` of the very first event: there is nothing before it.
+GENESIS_HASH = "0" * 64
+# The primary key of the chain head's only row.
+CHAIN_HEAD_ID = 1
+
+
+class AuditAction(models.TextChoices):
+    """Actions the product records. Other apps may record further action strings."""
+
+    VIEW = "view", "Viewed"
+    CREATE = "create", "Created"
+    UPDATE = "update", "Changed"
+    AMEND = "amend", "Corrected"
+    DELETE = "delete", "Deleted"
+    CLOSE = "close", "Closed"
+    REOPEN = "reopen", "Reopened"
+    EXPORT = "export", "Exported"
+    ACCESS_DENIED = "access_denied", "Refused access"
+    SIGN_IN = "sign_in", "Signed in"
+    SIGN_OUT = "sign_out", "Signed out"
+    SIGN_IN_FAILED = "sign_in_failed", "Failed to sign in"
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or remove an audit event."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    # Integrity guard, not a business rule: the trail is evidence, so the ORM
+    # offers no way to rewrite or remove it, and no way to insert events that
+    # skip the hash chain. On PostgreSQL a trigger refuses the same at the
+    # database; on SQLite this is the only barrier short of raw SQL.
+    def update(self, **kwargs):
+        raise AppendOnlyError("Audit events are append-only: they cannot be updated.")
+
+    def delete(self):
+        raise AppendOnlyError("Audit events are append-only: they cannot be deleted.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("Audit events are append-only: they cannot be updated.")
+
+    def bulk_create(self, objs, *args, **kwargs):
+        raise AppendOnlyError("Audit events are written one at a time with audit_record().")
+
+
+class AuditEvent(models.Model):
+    """One thing that happened: who did what to which record, when and from where.
+
+    Events form a hash chain: each ``hash`` covers the event's content and the
+    previous event's hash, so altering or removing an event breaks every link
+    after it (see ``audit_chain_verify``). Write events only with
+    ``audit.services.audit_record``.
+    """
+
+    occurred_at = models.DateTimeField(default=timezone.now)
+    # PROTECT: users are deactivated, never deleted, so the trail keeps naming them.
+    # No index of its own: the (actor, occurred_at) index below serves lookups.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+        db_index=False,
+    )
+    # A plain string, so other apps can record actions AuditAction does not list
+    # without a migration here.
+    action = models.CharField(max_length=40)
+    object_type = models.CharField(
+        max_length=100, blank=True, help_text='For example "records.person".'
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    # Not a foreign key: removing a person's record must never touch the trail of
+    # who saw or changed it. Indexed through (person_id, occurred_at) below.
+    person_id = models.BigIntegerField(null=True, blank=True)
+    summary = models.CharField(
+        max_length=255, blank=True, help_text="Plain text, no personal data."
+    )
+    changes = models.JSONField(default=dict, blank=True, help_text="{field: [old, new]}")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["person_id", "occurred_at"], name="audit_event_person_time"),
+            models.Index(fields=["actor", "occurred_at"], name="audit_event_actor_time"),
+        ]
+        constraints = [
+            # Each hash is the prev_hash of at most one event, so the chain can
+            # never fork, whatever goes wrong with the lock in audit_record.
+            models.UniqueConstraint(fields=["prev_hash"], name="audit_chain_never_forks"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+        )
+
+    # Integrity guards, not business rules (see AuditEventQuerySet): an event is
+    # inserted once and never written again.
+    def save(self, **kwargs) -> None:
+        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
+            raise AppendOnlyError("Audit events are append-only: they cannot be updated.")
+        # Always INSERT: an unsaved instance carrying an existing pk must not
+        # silently overwrite that row.
+        kwargs["force_insert"] = True
+        super().save(**kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit events are append-only: they cannot be deleted.")
+
+    @property
+    def action_label(self) -> str:
+        """The human label for a known action, else the action string itself."""
+        try:
+            return AuditAction(self.action).label
+        except ValueError:
+            return self.action
+
+
+class AuditChainHead(models.Model):
+    """The latest link of the hash chain: one row, locked while an event is appended.
+
+    Locking this row serialises writers so two concurrent events never take the
+    same previous hash. It also anchors the chain's end: removing the newest
+    events leaves the head pointing at an event that no longer exists.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=CHAIN_HEAD_ID)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    # A plain number rather than a foreign key: the head only records where the
+    # chain ended, and audit_chain_verify reports it if that event has gone.
+    last_event_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(id=CHAIN_HEAD_ID), name="audit_chain_head_is_single_row"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Audit chain head at event {self.last_event_id}"

@@ -1,0 +1,257 @@
+"""Writes to the audit trail, and the check that it has not been tampered with.
+
+Every event is chained to the one before it: ``hash`` is the SHA-256 of the
+previous event's hash followed by the event's canonical content (see
+``event_hash``). Anyone with a copy of the table can recompute the chain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import ipaddress
+import json
+import logging
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from .models import CHAIN_HEAD_ID, GENESIS_HASH, AuditChainHead, AuditEvent
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+# Action strings are identifiers chosen in code, never user input.
+ACTION_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+VERIFY_CHUNK_SIZE = 2000
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    object_type: str = "",
+    object_id: str | int = "",
+    person_id: int | None = None,
+    summary: str = "",
+    changes: dict | None = None,
+    request: HttpRequest | None = None,
+) -> AuditEvent:
+    """Append an event to the audit trail and return it.
+
+    Call it inside the transaction that makes the change, so the change and its
+    event are committed or rolled back together. ``actor`` falls back to the
+    signed-in ``request.user``; ``request`` also gives the IP address and path.
+    ``summary`` is short plain text with no personal data (say "Details
+    changed", not whose); ``changes`` is ``{field: [old, new]}`` as made by
+    ``changes_between``.
+
+    Appending locks the chain head until the caller's transaction ends, so
+    other audited writes wait for it: record the event last, and keep the
+    transaction short.
+    """
+    _check_identifiers(
+        action=action, object_type=object_type, object_id=str(object_id), summary=summary
+    )
+    if actor is None and request is not None:
+        actor = getattr(request, "user", None)
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    ip_address, path = _request_origin(request)
+
+    with transaction.atomic():
+        head = _chain_head_locked()
+        event = AuditEvent(
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            person_id=person_id,
+            summary=summary,
+            # Stored exactly as hashed, so the hash can be recomputed from the row.
+            changes=_json_safe(changes or {}),
+            ip_address=ip_address,
+            path=path,
+            prev_hash=head.last_hash,
+        )
+        # Timestamped only once the lock is held, so time order follows chain order.
+        event.occurred_at = timezone.now()
+        event.hash = event_hash(event)
+        event.save()
+        head.last_hash = event.hash
+        head.last_event_id = event.pk
+        head.save(update_fields=["last_hash", "last_event_id"])
+
+    # Identifiers only: summary, changes, IP address and path may be personal data.
+    logger.debug(
+        "Audit event %s: %s %s %s", event.pk, event.action, event.object_type, event.object_id
+    )
+    return event
+
+
+def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:
+    """``{field: [old, new]}`` for every field whose value differs, ready for the trail.
+
+    A field missing from one side counts as ``None`` there. Values are compared
+    as they are, then made JSON-safe: dates and times in ISO 8601, decimals and
+    other objects as strings.
+    """
+    changed = {}
+    for field in [*before, *(key for key in after if key not in before)]:
+        old, new = before.get(field), after.get(field)
+        if old != new:
+            changed[str(field)] = [_json_safe(old), _json_safe(new)]
+    return changed
+
+
+def event_hash(event: AuditEvent) -> str:
+    """The hash an event must carry: SHA-256 of ``prev_hash`` + canonical content.
+
+    The content is JSON with sorted keys and no spaces; ``occurred_at`` is ISO
+    8601 in UTC with microseconds. Changing what goes in here breaks every
+    existing chain, so it must not change.
+    """
+    content = {
+        "occurred_at": event.occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "actor_id": event.actor_id,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "person_id": event.person_id,
+        "summary": event.summary,
+        "changes": event.changes,
+        "ip_address": event.ip_address,
+        "path": event.path,
+    }
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256((event.prev_hash + canonical).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """What ``audit_chain_verify`` found.
+
+    ``events_checked`` counts the events confirmed before any problem.
+    ``broken_event_id`` names the first event that fails, and ``problem`` says
+    how; both are empty when the trail is intact.
+    """
+
+    events_checked: int
+    broken_event_id: int | None = None
+    problem: str = ""
+    last_hash: str = GENESIS_HASH
+
+    @property
+    def intact(self) -> bool:
+        return not self.problem
+
+
+def audit_chain_verify() -> ChainReport:
+    """Walk the whole trail in order, recomputing every link; stop at the first break.
+
+    Reads in chunks, so memory stays constant however long the trail is.
+    Events appended while the walk runs are checked too if it reaches them.
+    """
+    # Read the head first: any event it names was committed before the walk
+    # began, so it must be found, with the same hash, however far the trail grows.
+    head = AuditChainHead.objects.filter(pk=CHAIN_HEAD_ID).first()
+    expected_prev = GENESIS_HASH
+    checked = 0
+    head_event_seen = False
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=VERIFY_CHUNK_SIZE):
+        problem = ""
+        if event.prev_hash != expected_prev:
+            problem = (
+                "prev_hash does not match the previous event's hash "
+                "(an event before it was altered or removed)"
+            )
+        elif event_hash(event) != event.hash:
+            problem = "hash does not match the event's content (the event was altered)"
+        elif head is not None and event.pk == head.last_event_id:
+            head_event_seen = True
+            if event.hash != head.last_hash:
+                problem = "hash does not match the chain head (the chain was rewritten)"
+        if problem:
+            logger.warning("Audit trail broken at event %s", event.pk)
+            return ChainReport(checked, event.pk, problem, expected_prev)
+        expected_prev = event.hash
+        checked += 1
+
+    if head is not None and head.last_event_id is not None and not head_event_seen:
+        logger.warning("Audit trail broken: chain head event %s is missing", head.last_event_id)
+        return ChainReport(
+            checked,
+            head.last_event_id,
+            "this event, the latest the chain head recorded, is missing "
+            "(events were removed from the end of the trail)",
+            expected_prev,
+        )
+    return ChainReport(checked, last_hash=expected_prev)
+
+
+def _chain_head_locked() -> AuditChainHead:
+    """The chain head row, locked until the surrounding transaction ends."""
+    head = AuditChainHead.objects.select_for_update().filter(pk=CHAIN_HEAD_ID).first()
+    if head is not None:
+        return head
+    # The migration creates the row; it is missing only after every table was
+    # flushed (as the test suite's TRUNCATE does). Rebuild it from the trail.
+    last = AuditEvent.objects.order_by("-id").only("id", "hash").first()
+    try:
+        with transaction.atomic():
+            AuditChainHead.objects.create(
+                id=CHAIN_HEAD_ID,
+                last_hash=last.hash if last else GENESIS_HASH,
+                last_event_id=last.pk if last else None,
+            )
+    except IntegrityError:
+        pass  # Another writer rebuilt it first; lock theirs.
+    return AuditChainHead.objects.select_for_update().get(pk=CHAIN_HEAD_ID)
+
+
+def _check_identifiers(*, action: str, object_type: str, object_id: str, summary: str) -> None:
+    """Refuse values that would not fit, rather than let one database truncate them."""
+    if not ACTION_PATTERN.match(action) or len(action) > 40:
+        raise ValueError(
+            f"Audit action must be a lower-case identifier, 40 characters at most; got {action!r}"
+        )
+    if len(object_type) > 100 or len(object_id) > 64:
+        raise ValueError("Audit object_type is limited to 100 characters and object_id to 64.")
+    if len(summary) > 255:
+        raise ValueError("Audit summary is limited to 255 characters.")
+
+
+def _request_origin(request: HttpRequest | None) -> tuple[str | None, str]:
+    """The client's IP address and the request path (without its query string)."""
+    if request is None:
+        return None, ""
+    try:
+        # Normalised, so the value hashed is the value the database hands back.
+        ip_address = str(ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")))
+    except ValueError:
+        ip_address = None
+    # Truncated: the path is the client's to choose, and must not fail the write.
+    return ip_address, request.path[:500]
+
+
+def _json_safe(value: Any) -> Any:
+    """``value`` with everything JSON cannot hold exactly turned into strings.
+
+    Floats become strings too: PostgreSQL's jsonb hands back ``1e+16`` as an
+    integer, which would no longer match the hash.
+    """
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, dict):
+        return {str(key): _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(item) for item in value]
+    if isinstance(value, dt.date | dt.time):  # datetime is a date too
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,242 @@
+"""Forms for person records: presentation and field checks; rules live in services."""
+
+from django import forms
+from django.utils import timezone
+
+from frameworks.models import FrameworkOutcome
+
+from .models import EngagementChannel, OutcomeStatus
+
+SHORT_TEXT = 200
+LONG_TEXT = 10_000
+
+
+def date_field(label: str, *, required: bool = False, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a real date, for example 23/11/2026."},
+    )
+
+
+def text_area(label: str, *, required: bool = False, help_text: str = "", rows: int = 3):
+    return forms.CharField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+class VersionedForm(forms.Form):
+    """Carries the version the user started from, so a later save can spot a conflict."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class PersonForm(VersionedForm):
+    full_name = forms.CharField(max_length=SHORT_TEXT)
+    preferred_name = forms.CharField(
+        max_length=100, required=False, help_text="What they like to be called."
+    )
+    date_of_birth = date_field("Date of birth (optional)")
+    chi_number = forms.CharField(
+        label="CHI number (optional)",
+        max_length=20,
+        required=False,
+        help_text="10 digits, for example 0101501234.",
+    )
+    communication_needs = text_area(
+        "Communication needs",
+        help_text="For example hearing, sight, language, or the time of day that suits them.",
+    )
+    engagement_channels = forms.MultipleChoiceField(
+        label="How they prefer to share their views",
+        choices=EngagementChannel.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    engagement_notes = text_area("Anything else about how to involve them")
+
+    def __init__(self, *args, teams=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if teams is not None:
+            # Adding a person: choose caseloads; the version starts at 1.
+            self.fields["teams"] = forms.ModelMultipleChoiceField(
+                label="Caseloads they join",
+                queryset=teams,
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={"required": "Choose at least one team."},
+            )
+            self.fields["version"].required = False
+            if teams.count() == 1:
+                self.fields["teams"].initial = list(teams)
+
+
+class KeyPersonForm(forms.Form):
+    name = forms.CharField(max_length=SHORT_TEXT, required=False)
+    relationship = forms.CharField(max_length=100, required=False)
+    contact = forms.CharField(label="How to contact them", max_length=300, required=False)
+    may_speak_for_person = forms.BooleanField(
+        label="May speak on the person's behalf", required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("name") and not data.get("relationship"):
+            self.add_error("relationship", "Say how they are related to the person.")
+        if not data.get("name") and (data.get("relationship") or data.get("contact")):
+            self.add_error("name", "Enter their name, or clear this row.")
+        return data
+
+
+KeyPersonFormSet = forms.formset_factory(KeyPersonForm, extra=2, can_delete=True, max_num=30)
+
+
+def framework_outcome_choices() -> list:
+    """Current framework outcomes grouped as "framework: category", in framework order."""
+    groups: dict[str, list] = {}
+    outcomes = (
+        FrameworkOutcome.objects.filter(
+            retired_at__isnull=True, category__framework__retired_at__isnull=True
+        )
+        .select_related("category__framework")
+        .order_by("category__framework__name", "category__order", "order", "pk")
+    )
+    for fo in outcomes:
+        label = f"{fo.category.framework.name}: {fo.category.name}"
+        groups.setdefault(label, []).append((fo.pk, fo.short_name))
+    return list(groups.items())
+
+
+class OutcomeForm(VersionedForm):
+    what_matters = text_area(
+        "What matters to them",
+        required=True,
+        help_text="In their own words, as they said it.",
+    )
+    in_own_words = forms.BooleanField(
+        label="These are the person's own words",
+        required=False,
+        initial=True,
+        help_text="Untick if this is someone else's account of what matters.",
+    )
+    why_it_matters = text_area("Why it matters to them")
+    framework_outcomes = forms.ModelMultipleChoiceField(
+        label="Framework outcomes it relates to",
+        queryset=FrameworkOutcome.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="These let the outcome be counted in reports; the words above stay theirs.",
+    )
+    contribution = text_area("What the person and their family will do")
+    next_review_on = date_field("Next review")
+    started_on = date_field("Agreed on")
+    status = forms.ChoiceField(choices=OutcomeStatus.choices, initial=OutcomeStatus.ACTIVE)
+    status_changed_on = date_field(
+        "Date achieved or stopped", help_text="Only if no longer active."
+    )
+
+    def __init__(self, *args, creating: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["framework_outcomes"].choices = framework_outcome_choices()
+        if creating:
+            del self.fields["status"]
+            del self.fields["status_changed_on"]
+            self.fields["version"].required = False
+            self.fields["started_on"].initial = timezone.localdate()
+        else:
+            del self.fields["started_on"]
+
+    def clean_framework_outcomes(self):
+        # ModelMultipleChoiceField checks existence; the grouped choices above also
+        # keep retired outcomes out of the page. The service re-checks.
+        return list(self.cleaned_data["framework_outcomes"])
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(
+        label="What will happen", max_length=2000, required=False, widget=forms.TextInput
+    )
+    who = forms.CharField(max_length=300, required=False)
+    when = forms.CharField(max_length=200, required=False)
+    where = forms.CharField(max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("description") and any(data.get(f) for f in ("who", "when", "where")):
+            self.add_error("description", "Say what will happen, or clear this row.")
+        return data
+
+
+ActionFormSet = forms.formset_factory(ActionForm, extra=2, can_delete=True, max_num=30)
+
+
+class ReviewForm(forms.Form):
+    reviewed_on = date_field("Date of the review", required=True)
+    point = forms.ModelChoiceField(
+        label="How far is it being achieved?",
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Choose a rating."},
+    )
+    narrative = text_area("How it is going, in the person's words and yours", rows=4)
+    what_helped = text_area("What helped")
+    what_hindered = text_area("What got in the way")
+    unintended_outcomes = text_area("Anything that happened that was not expected")
+    plan_needs_change = forms.BooleanField(label="The plan needs to change", required=False)
+    plan_change = text_area("How the plan should change")
+    views_included = forms.CharField(
+        label="Whose views are included",
+        max_length=1000,
+        required=False,
+        help_text="For example: Iris, her daughter Ann, the district nurse.",
+    )
+
+    def __init__(self, *args, scale, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["point"].queryset = scale.points.order_by("score")
+        self.fields["point"].label_from_instance = lambda p: f"{p.score}: {p.label}"
+        self.fields["reviewed_on"].initial = timezone.localdate()
+
+
+class NewReviewForm(ReviewForm):
+    next_review_on = date_field("Next review")
+
+
+class AmendReviewForm(ReviewForm):
+    reason = text_area("Why this review is being corrected", required=True)
+
+
+class CloseForm(forms.Form):
+    closed_on = date_field("Date support ended", required=True)
+    reason = text_area("Why support has ended", required=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["closed_on"].initial = timezone.localdate()
+
+
+class CaseloadFilterForm(forms.Form):
+    q = forms.CharField(label="Search by name or CHI number", required=False, max_length=200)
+    team = forms.ModelChoiceField(
+        label="Team", queryset=None, required=False, empty_label="All your teams"
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        choices=[("name", "Name"), ("next_review", "Next review date")],
+        required=False,
+    )
+    closed = forms.ChoiceField(
+        label="Records",
+        choices=[("", "Open records"), ("1", "Closed records")],
+        required=False,
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams

@@ -1,0 +1,528 @@
+"""Writes to person records. Each is one transaction with its audit event."""
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from accounts.models import Team
+from audit.services import audit_record, changes_between
+from frameworks.models import FrameworkOutcome, RatingScale, ScalePoint
+
+from .chi import chi_normalise, chi_problem
+from .models import (
+    Action,
+    CaseloadEntry,
+    EngagementChannel,
+    KeyPerson,
+    Outcome,
+    OutcomeStatus,
+    Person,
+    Review,
+)
+from .progress import current_reviews
+
+DEFAULT_SCALE_KEY = "extent-achieved"
+
+PERSON_FIELDS = (
+    "full_name",
+    "preferred_name",
+    "date_of_birth",
+    "chi_number",
+    "communication_needs",
+    "engagement_channels",
+    "engagement_notes",
+)
+OUTCOME_FIELDS = (
+    "what_matters",
+    "in_own_words",
+    "why_it_matters",
+    "contribution",
+    "next_review_on",
+    "status",
+    "started_on",
+    "status_changed_on",
+)
+
+
+class ConflictError(Exception):
+    """Someone else saved this record after the form was opened."""
+
+    def __init__(self, current):
+        super().__init__("The record was changed by someone else.")
+        self.current = current
+
+
+@dataclass(frozen=True)
+class KeyPersonData:
+    name: str
+    relationship: str
+    contact: str = ""
+    may_speak_for_person: bool = False
+
+
+@dataclass(frozen=True)
+class ActionData:
+    description: str
+    who: str = ""
+    when: str = ""
+    where: str = ""
+
+
+def _snapshot(obj, fields: Iterable[str]) -> dict:
+    return {f: getattr(obj, f) for f in fields}
+
+
+def _check_person(*, chi_number: str, date_of_birth, person_id: int | None) -> str:
+    chi = chi_normalise(chi_number or "")
+    if not chi:
+        return ""
+    problem = chi_problem(chi)
+    if problem:
+        raise ValidationError({"chi_number": problem})
+    if date_of_birth and date_of_birth.strftime("%d%m%y") != chi[:6]:
+        raise ValidationError(
+            {"chi_number": "The CHI number does not match the date of birth given."}
+        )
+    taken = Person.objects.filter(chi_number=chi).exclude(pk=person_id).exists()
+    if taken:
+        raise ValidationError(
+            {"chi_number": "Another record already has this CHI number. Search for it first."}
+        )
+    return chi
+
+
+def _check_channels(channels: Sequence[str]) -> list[str]:
+    unknown = set(channels) - set(EngagementChannel.values)
+    if unknown:
+        raise ValidationError({"engagement_channels": "Choose from the ways listed."})
+    return [c for c in EngagementChannel.values if c in channels]
+
+
+def _replace_key_people(person: Person, key_people: Sequence[KeyPersonData]) -> None:
+    person.key_people.all().delete()
+    KeyPerson.objects.bulk_create(
+        KeyPerson(person=person, **vars(kp)) for kp in key_people if kp.name.strip()
+    )
+
+
+@transaction.atomic
+def person_create(
+    *,
+    request: HttpRequest,
+    teams: Sequence[Team],
+    full_name: str,
+    preferred_name: str = "",
+    date_of_birth: datetime.date | None = None,
+    chi_number: str = "",
+    communication_needs: str = "",
+    engagement_channels: Sequence[str] = (),
+    engagement_notes: str = "",
+    key_people: Sequence[KeyPersonData] = (),
+) -> Person:
+    """Add a person to one or more of the user's teams' caseloads."""
+    if not teams:
+        raise ValidationError({"teams": "Choose at least one team whose caseload they join."})
+    if not full_name.strip():
+        raise ValidationError({"full_name": "Enter the person's full name."})
+    person = Person.objects.create(
+        full_name=full_name.strip(),
+        preferred_name=preferred_name.strip(),
+        date_of_birth=date_of_birth,
+        chi_number=_check_person(
+            chi_number=chi_number, date_of_birth=date_of_birth, person_id=None
+        ),
+        communication_needs=communication_needs,
+        engagement_channels=_check_channels(engagement_channels),
+        engagement_notes=engagement_notes,
+    )
+    CaseloadEntry.objects.bulk_create(CaseloadEntry(person=person, team=t) for t in teams)
+    _replace_key_people(person, key_people)
+    audit_record(
+        actor=request.user,
+        action="create",
+        object_type="records.person",
+        object_id=person.pk,
+        person_id=person.pk,
+        summary="Added to caseload",
+        changes={"teams": [None, [t.pk for t in teams]]},
+        request=request,
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *,
+    request: HttpRequest,
+    person: Person,
+    version: int,
+    key_people: Sequence[KeyPersonData] | None = None,
+    **fields,
+) -> Person:
+    """Change a person's details. Raises ConflictError if someone saved in between."""
+    current = Person.objects.select_for_update().get(pk=person.pk)
+    if current.version != version:
+        raise ConflictError(current)
+    fields["chi_number"] = _check_person(
+        chi_number=fields.get("chi_number", current.chi_number),
+        date_of_birth=fields.get("date_of_birth", current.date_of_birth),
+        person_id=current.pk,
+    )
+    if "engagement_channels" in fields:
+        fields["engagement_channels"] = _check_channels(fields["engagement_channels"])
+    if not fields.get("full_name", current.full_name).strip():
+        raise ValidationError({"full_name": "Enter the person's full name."})
+    before = _snapshot(current, PERSON_FIELDS)
+    for name, value in fields.items():
+        if name not in PERSON_FIELDS:
+            raise TypeError(f"person_update() got an unexpected field {name!r}")
+        setattr(current, name, value)
+    current.version += 1
+    current.save()
+    changes = changes_between(before, _snapshot(current, PERSON_FIELDS))
+    if key_people is not None:
+        old = [str(kp) for kp in current.key_people.all()]
+        _replace_key_people(current, key_people)
+        new = [str(kp) for kp in current.key_people.all()]
+        if old != new:
+            changes["key_people"] = [len(old), len(new)]
+    audit_record(
+        actor=request.user,
+        action="update",
+        object_type="records.person",
+        object_id=current.pk,
+        person_id=current.pk,
+        summary="Details changed",
+        changes=changes,
+        request=request,
+    )
+    return current
+
+
+@transaction.atomic
+def person_close(
+    *, request: HttpRequest, person: Person, closed_on: datetime.date, reason: str
+) -> Person:
+    """Close a record when support ends: it leaves the active caseload and stays readable."""
+    current = Person.objects.select_for_update().get(pk=person.pk)
+    if current.closed_on:
+        raise ValidationError("This record is already closed.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why support has ended."})
+    if closed_on > timezone.localdate():
+        raise ValidationError({"closed_on": "The date support ended cannot be in the future."})
+    current.closed_on = closed_on
+    current.closed_reason = reason.strip()
+    current.version += 1
+    current.save()
+    audit_record(
+        actor=request.user,
+        action="close",
+        object_type="records.person",
+        object_id=current.pk,
+        person_id=current.pk,
+        summary="Record closed",
+        changes={"closed_on": [None, str(closed_on)]},
+        request=request,
+    )
+    return current
+
+
+@transaction.atomic
+def person_reopen(*, request: HttpRequest, person: Person) -> Person:
+    current = Person.objects.select_for_update().get(pk=person.pk)
+    if not current.closed_on:
+        raise ValidationError("This record is already open.")
+    before = str(current.closed_on)
+    current.closed_on = None
+    current.closed_reason = ""
+    current.version += 1
+    current.save()
+    audit_record(
+        actor=request.user,
+        action="reopen",
+        object_type="records.person",
+        object_id=current.pk,
+        person_id=current.pk,
+        summary="Record reopened",
+        changes={"closed_on": [before, None]},
+        request=request,
+    )
+    return current
+
+
+def _scale_for(framework_outcomes: Sequence[FrameworkOutcome]) -> RatingScale:
+    # An outcome is rated on the scale of the first framework it is tied to.
+    if framework_outcomes:
+        return framework_outcomes[0].category.framework.scale
+    return RatingScale.objects.get(key=DEFAULT_SCALE_KEY)
+
+
+def _check_outcome(*, what_matters: str, status: str, status_changed_on) -> None:
+    if not what_matters.strip():
+        raise ValidationError({"what_matters": "Write what matters to the person."})
+    if status not in OutcomeStatus.values:
+        raise ValidationError({"status": "Choose a status from the list."})
+    if status != OutcomeStatus.ACTIVE and not status_changed_on:
+        raise ValidationError(
+            {"status_changed_on": "Give the date the outcome was achieved or stopped mattering."}
+        )
+
+
+def _replace_actions(outcome: Outcome, actions: Sequence[ActionData]) -> None:
+    outcome.actions.all().delete()
+    Action.objects.bulk_create(
+        Action(outcome=outcome, order=i, **vars(a))
+        for i, a in enumerate((a for a in actions if a.description.strip()), start=1)
+    )
+
+
+@transaction.atomic
+def outcome_record(
+    *,
+    request: HttpRequest,
+    person: Person,
+    what_matters: str,
+    framework_outcomes: Sequence[FrameworkOutcome] = (),
+    in_own_words: bool = True,
+    why_it_matters: str = "",
+    contribution: str = "",
+    next_review_on: datetime.date | None = None,
+    started_on: datetime.date | None = None,
+    actions: Sequence[ActionData] = (),
+) -> Outcome:
+    """Record a new personal outcome for the person, with its actions."""
+    if person.closed_on:
+        raise ValidationError("This record is closed. Reopen it to add outcomes.")
+    _check_outcome(what_matters=what_matters, status=OutcomeStatus.ACTIVE, status_changed_on=None)
+    retired = [fo for fo in framework_outcomes if fo.retired_at]
+    if retired:
+        raise ValidationError(
+            {"framework_outcomes": f"{retired[0]} is retired; choose a current outcome."}
+        )
+    outcome = Outcome.objects.create(
+        person=person,
+        what_matters=what_matters,
+        in_own_words=in_own_words,
+        why_it_matters=why_it_matters,
+        contribution=contribution,
+        next_review_on=next_review_on,
+        started_on=started_on or timezone.localdate(),
+        scale=_scale_for(framework_outcomes),
+        created_by=request.user,
+    )
+    outcome.framework_outcomes.set(framework_outcomes)
+    _replace_actions(outcome, actions)
+    audit_record(
+        actor=request.user,
+        action="create",
+        object_type="records.outcome",
+        object_id=outcome.pk,
+        person_id=person.pk,
+        summary="Outcome recorded",
+        request=request,
+    )
+    return outcome
+
+
+@transaction.atomic
+def outcome_update(
+    *,
+    request: HttpRequest,
+    outcome: Outcome,
+    version: int,
+    framework_outcomes: Sequence[FrameworkOutcome] | None = None,
+    actions: Sequence[ActionData] | None = None,
+    **fields,
+) -> Outcome:
+    """Change an outcome. Raises ConflictError if someone else saved it in between."""
+    current = Outcome.objects.select_for_update().get(pk=outcome.pk)
+    if current.version != version:
+        raise ConflictError(current)
+    for name in fields:
+        if name not in OUTCOME_FIELDS:
+            raise TypeError(f"outcome_update() got an unexpected field {name!r}")
+    merged = {**_snapshot(current, OUTCOME_FIELDS), **fields}
+    if merged["status"] == OutcomeStatus.ACTIVE:
+        merged["status_changed_on"] = None
+    _check_outcome(
+        what_matters=merged["what_matters"],
+        status=merged["status"],
+        status_changed_on=merged["status_changed_on"],
+    )
+    before = _snapshot(current, OUTCOME_FIELDS)
+    for name, value in merged.items():
+        setattr(current, name, value)
+    current.version += 1
+    current.save()
+    changes = changes_between(before, _snapshot(current, OUTCOME_FIELDS))
+    if framework_outcomes is not None:
+        old = sorted(current.framework_outcomes.values_list("pk", flat=True))
+        new = sorted(fo.pk for fo in framework_outcomes)
+        if old != new:
+            current.framework_outcomes.set(framework_outcomes)
+            changes["framework_outcomes"] = [old, new]
+    if actions is not None:
+        _replace_actions(current, actions)
+    audit_record(
+        actor=request.user,
+        action="update",
+        object_type="records.outcome",
+        object_id=current.pk,
+        person_id=current.person_id,
+        summary="Outcome changed",
+        changes=changes,
+        request=request,
+    )
+    return current
+
+
+def outcome_progress_refresh(outcome: Outcome) -> None:
+    """Recompute the outcome's first and latest rating from the reviews that count."""
+    reviews = current_reviews(outcome.reviews.select_related("point"))
+    first = reviews[0] if reviews else None
+    latest = reviews[-1] if reviews else None
+    Outcome.objects.filter(pk=outcome.pk).update(
+        first_point=first.point if first else None,
+        first_rated_on=first.reviewed_on if first else None,
+        latest_point=latest.point if latest else None,
+        latest_rated_on=latest.reviewed_on if latest else None,
+        rating_count=len(reviews),
+    )
+
+
+def _check_review(*, outcome: Outcome, point: ScalePoint, reviewed_on: datetime.date) -> None:
+    if point.scale_id != outcome.scale_id:
+        raise ValidationError({"point": "Choose a rating from this outcome's scale."})
+    if reviewed_on > timezone.localdate():
+        raise ValidationError({"reviewed_on": "The review date cannot be in the future."})
+    if reviewed_on < outcome.started_on:
+        raise ValidationError(
+            {"reviewed_on": "The review date cannot be before the outcome was recorded."}
+        )
+
+
+REVIEW_TEXT_FIELDS = (
+    "narrative",
+    "what_helped",
+    "what_hindered",
+    "unintended_outcomes",
+    "plan_change",
+    "views_included",
+)
+
+
+@transaction.atomic
+def review_add(
+    *,
+    request: HttpRequest,
+    outcome: Outcome,
+    reviewed_on: datetime.date,
+    point: ScalePoint,
+    narrative: str = "",
+    what_helped: str = "",
+    what_hindered: str = "",
+    unintended_outcomes: str = "",
+    plan_needs_change: bool = False,
+    plan_change: str = "",
+    views_included: str = "",
+    next_review_on: datetime.date | None = None,
+) -> Review:
+    """Add a review of an outcome and bring the outcome's progress up to date."""
+    outcome = Outcome.objects.select_for_update().select_related("person").get(pk=outcome.pk)
+    if outcome.person.closed_on:
+        raise ValidationError("This record is closed. Reopen it to add reviews.")
+    _check_review(outcome=outcome, point=point, reviewed_on=reviewed_on)
+    if plan_needs_change and not plan_change.strip():
+        raise ValidationError({"plan_change": "Say how the plan should change."})
+    review = Review.objects.create(
+        outcome=outcome,
+        reviewed_on=reviewed_on,
+        point=point,
+        narrative=narrative,
+        what_helped=what_helped,
+        what_hindered=what_hindered,
+        unintended_outcomes=unintended_outcomes,
+        plan_needs_change=plan_needs_change,
+        plan_change=plan_change,
+        views_included=views_included,
+        created_by=request.user,
+    )
+    if next_review_on is not None:
+        Outcome.objects.filter(pk=outcome.pk).update(next_review_on=next_review_on)
+    outcome_progress_refresh(outcome)
+    audit_record(
+        actor=request.user,
+        action="create",
+        object_type="records.review",
+        object_id=review.pk,
+        person_id=outcome.person_id,
+        summary="Review added",
+        request=request,
+    )
+    return review
+
+
+@transaction.atomic
+def review_amend(
+    *,
+    request: HttpRequest,
+    review: Review,
+    reason: str,
+    reviewed_on: datetime.date,
+    point: ScalePoint,
+    **texts,
+) -> Review:
+    """Correct a review by adding an amendment; the original stays visible."""
+    original = Review.objects.select_for_update().select_related("outcome").get(pk=review.pk)
+    if Review.objects.filter(amends=original).exists():
+        raise ValidationError("This review has already been corrected; amend the correction.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the review is being corrected."})
+    _check_review(outcome=original.outcome, point=point, reviewed_on=reviewed_on)
+    unknown = set(texts) - {*REVIEW_TEXT_FIELDS, "plan_needs_change"}
+    if unknown:
+        raise TypeError(f"review_amend() got unexpected fields {sorted(unknown)}")
+    amendment = Review.objects.create(
+        outcome=original.outcome,
+        reviewed_on=reviewed_on,
+        point=point,
+        amends=original,
+        amendment_reason=reason.strip(),
+        created_by=request.user,
+        **texts,
+    )
+    outcome_progress_refresh(original.outcome)
+    changes = changes_between(
+        {"reviewed_on": original.reviewed_on, "score": original.point.score},
+        {"reviewed_on": reviewed_on, "score": point.score},
+    )
+    audit_record(
+        actor=request.user,
+        action="amend",
+        object_type="records.review",
+        object_id=amendment.pk,
+        person_id=original.outcome.person_id,
+        summary=f"Correction of review {original.pk}",
+        changes=changes,
+        request=request,
+    )
+    return amendment
+
+
+def person_viewed(*, request: HttpRequest, person: Person, what: str = "record") -> None:
+    """Note in the audit trail that the user looked at the person's record."""
+    audit_record(
+        actor=request.user,
+        action="view",
+        object_type="records.person",
+        object_id=person.pk,
+        person_id=person.pk,
+        summary=f"Viewed {what}",
+        request=request,
+    )

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("people/", views.caseload, name="caseload"),
+    path("people/add/", views.person_add, name="person_add"),
+    path("people/<int:person_id>/", views.person_detail, name="person_detail"),
+    path("people/<int:person_id>/edit/", views.person_edit, name="person_edit"),
+    path("people/<int:person_id>/summary/", views.person_summary, name="person_summary"),
+    path("people/<int:person_id>/summary.pdf", views.person_summary_pdf, name="person_summary_pdf"),
+    path("people/<int:person_id>/access/", views.person_access_log, name="person_access_log"),
+    path("people/<int:person_id>/close/", views.person_close, name="person_close"),
+    path("people/<int:person_id>/reopen/", views.person_reopen, name="person_reopen"),
+    path("people/<int:person_id>/outcomes/add/", views.outcome_add, name="outcome_add"),
+    path("outcomes/<int:outcome_id>/edit/", views.outcome_edit, name="outcome_edit"),
+    path("outcomes/<int:outcome_id>/reviews/add/", views.review_add, name="review_add"),
+    path("reviews/<int:review_id>/amend/", views.review_amend, name="review_amend"),
+]

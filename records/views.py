@@ -1,0 +1,442 @@
+"""Person records: caseload, person page, and the forms that change a record."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from audit.selectors import access_log_for_person
+
+from . import services
+from .charts import rating_chart
+from .forms import (
+    ActionFormSet,
+    AmendReviewForm,
+    CaseloadFilterForm,
+    CloseForm,
+    KeyPersonFormSet,
+    NewReviewForm,
+    OutcomeForm,
+    PersonForm,
+)
+from .models import OutcomeStatus
+from .progress import current_reviews
+from .selectors import (
+    EDIT_ROLES,
+    caseload_for_user,
+    manages_person,
+    may_edit,
+    outcome_for_user,
+    person_for_user,
+    person_page,
+    review_for_user,
+    teams_for_user,
+)
+
+PAGE_SIZE = 25
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError next to the right fields of ``form``."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def caseload(request: HttpRequest) -> HttpResponse:
+    teams = teams_for_user(request.user).order_by("name")
+    form = CaseloadFilterForm(request.GET or None, teams=teams)
+    filters = form.cleaned_data if form.is_valid() else {}
+    team = filters.get("team")
+    people = caseload_for_user(
+        request.user,
+        query=filters.get("q", ""),
+        team_id=team.pk if team else None,
+        closed=filters.get("closed") == "1",
+        sort=filters.get("sort") or "name",
+    )
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "records/caseload.html",
+        {
+            "form": form,
+            "page": page,
+            "today": people.today,
+            "query": query.urlencode(),
+            "can_add": teams_for_user(request.user, roles=EDIT_ROLES).exists(),
+        },
+    )
+
+
+def _key_people_data(formset) -> list[services.KeyPersonData]:
+    return [
+        services.KeyPersonData(
+            name=f.cleaned_data["name"].strip(),
+            relationship=f.cleaned_data["relationship"].strip(),
+            contact=f.cleaned_data["contact"].strip(),
+            may_speak_for_person=f.cleaned_data["may_speak_for_person"],
+        )
+        for f in formset.forms
+        if f.cleaned_data and f.cleaned_data.get("name") and not f.cleaned_data.get("DELETE")
+    ]
+
+
+def person_add(request: HttpRequest) -> HttpResponse:
+    teams = teams_for_user(request.user, roles=EDIT_ROLES).order_by("name")
+    if not teams.exists():
+        raise PermissionDenied
+    form = PersonForm(request.POST or None, teams=teams)
+    key_people = KeyPersonFormSet(request.POST or None, prefix="key")
+    if request.method == "POST" and form.is_valid() and key_people.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            person = services.person_create(
+                request=request, key_people=_key_people_data(key_people), **data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"{person.full_name} has been added to the caseload.")
+            return redirect("person_detail", person_id=person.pk)
+    return render(
+        request,
+        "records/person_form.html",
+        {"form": form, "key_people": key_people, "title": "Add a person"},
+    )
+
+
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_for_user(request, person_id, edit=True)
+    conflict = None
+    initial = {f: getattr(person, f) for f in services.PERSON_FIELDS} | {"version": person.version}
+    form = PersonForm(request.POST or None, initial=initial)
+    key_people = KeyPersonFormSet(
+        request.POST or None,
+        prefix="key",
+        initial=[
+            {
+                "name": kp.name,
+                "relationship": kp.relationship,
+                "contact": kp.contact,
+                "may_speak_for_person": kp.may_speak_for_person,
+            }
+            for kp in person.key_people.all()
+        ],
+    )
+    if request.method == "POST" and form.is_valid() and key_people.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.person_update(
+                request=request,
+                person=person,
+                version=form.cleaned_data["version"],
+                key_people=_key_people_data(key_people),
+                **data,
+            )
+        except services.ConflictError as error:
+            conflict = error.current
+            form = _with_new_version(form, conflict.version)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "The details have been saved.")
+            return redirect("person_detail", person_id=person.pk)
+    return render(
+        request,
+        "records/person_form.html",
+        {
+            "form": form,
+            "key_people": key_people,
+            "person": person,
+            "conflict": conflict,
+            "conflict_values": conflict
+            and _conflict_values(form, conflict, services.PERSON_FIELDS),
+            "title": f"Change details: {person.full_name}",
+        },
+    )
+
+
+def _conflict_values(form, current, fields) -> list[tuple[str, str]]:
+    """What is saved now, labelled as in the form, for the conflict notice."""
+    values = []
+    for name in fields:
+        if name not in form.fields:
+            continue
+        value = getattr(current, name)
+        if isinstance(value, list):
+            choices = dict(getattr(form.fields[name], "choices", []))
+            value = ", ".join(str(choices.get(v, v)) for v in value)
+        elif hasattr(current, f"get_{name}_display"):
+            value = getattr(current, f"get_{name}_display")()
+        elif isinstance(value, bool):
+            value = "Yes" if value else "No"
+        label = form.fields[name].label or name.replace("_", " ").capitalize()
+        values.append((str(label), "" if value is None else str(value)))
+    return values
+
+
+def _with_new_version(form, version: int):
+    """The same typed values, now based on the version someone else saved."""
+    data = form.data.copy()
+    data["version"] = str(version)
+    rebound = type(form)(data)
+    rebound.is_valid()
+    return rebound
+
+
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_page(person_for_user(request, person_id))
+    services.person_viewed(request=request, person=person)
+    outcomes = []
+    timeline = []
+    for outcome in person.outcome_list:
+        all_reviews = list(outcome.reviews.all())
+        reviews = current_reviews(all_reviews)
+        amended = {r.amends_id for r in all_reviews if r.amends_id}
+        for review in all_reviews:
+            review.is_superseded = review.pk in amended
+        outcomes.append(
+            {
+                "outcome": outcome,
+                "reviews": reviews,
+                "all_reviews": all_reviews,
+                "chart": rating_chart(outcome, reviews),
+            }
+        )
+        timeline.extend((review, outcome) for review in outcome.reviews.all())
+    timeline.sort(key=lambda pair: (pair[0].reviewed_on, pair[0].pk), reverse=True)
+    return render(
+        request,
+        "records/person_detail.html",
+        {
+            "person": person,
+            "outcomes": outcomes,
+            "active": [o for o in outcomes if o["outcome"].status == OutcomeStatus.ACTIVE],
+            "timeline": timeline[:20],
+            "timeline_total": len(timeline),
+            "today": timezone.localdate(),
+            "can_edit": may_edit(request.user, person),
+            "can_see_access_log": manages_person(request.user, person),
+        },
+    )
+
+
+def _summary_context(request: HttpRequest, person_id: int) -> dict:
+    person = person_page(person_for_user(request, person_id))
+    outcomes = [o for o in person.outcome_list if o.status == OutcomeStatus.ACTIVE] + [
+        o for o in person.outcome_list if o.status != OutcomeStatus.ACTIVE
+    ]
+    return {"person": person, "outcomes": outcomes}
+
+
+def person_summary(request: HttpRequest, person_id: int) -> HttpResponse:
+    context = _summary_context(request, person_id)
+    services.person_viewed(request=request, person=context["person"], what="summary")
+    return render(request, "records/person_summary.html", context)
+
+
+def person_summary_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
+    import weasyprint  # heavy import, only needed for this download
+
+    context = _summary_context(request, person_id)
+    services.person_viewed(request=request, person=context["person"], what="summary PDF")
+    html = render_to_string("records/person_summary_pdf.html", context, request=request)
+    pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="what-matters-{person_id}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def person_access_log(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_for_user(request, person_id)
+    if not manages_person(request.user, person):
+        raise PermissionDenied
+    services.person_viewed(request=request, person=person, what="access log")
+    events = Paginator(access_log_for_person(person.pk), 50).get_page(request.GET.get("page"))
+    return render(request, "records/access_log.html", {"person": person, "page": events})
+
+
+def person_close(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_for_user(request, person_id, edit=True)
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_close(
+                request=request,
+                person=person,
+                closed_on=form.cleaned_data["closed_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "The record has been closed. It can be reopened.")
+            return redirect("person_detail", person_id=person.pk)
+    return render(request, "records/person_close.html", {"form": form, "person": person})
+
+
+@require_POST
+def person_reopen(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_for_user(request, person_id, edit=True)
+    try:
+        services.person_reopen(request=request, person=person)
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The record has been reopened.")
+    return redirect("person_detail", person_id=person.pk)
+
+
+def _actions_data(formset) -> list[services.ActionData]:
+    return [
+        services.ActionData(
+            description=f.cleaned_data["description"].strip(),
+            who=f.cleaned_data["who"].strip(),
+            when=f.cleaned_data["when"].strip(),
+            where=f.cleaned_data["where"].strip(),
+        )
+        for f in formset.forms
+        if f.cleaned_data and f.cleaned_data.get("description") and not f.cleaned_data.get("DELETE")
+    ]
+
+
+def outcome_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_for_user(request, person_id, edit=True)
+    form = OutcomeForm(request.POST or None, creating=True)
+    actions = ActionFormSet(request.POST or None, prefix="actions")
+    if request.method == "POST" and form.is_valid() and actions.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.outcome_record(
+                request=request, person=person, actions=_actions_data(actions), **data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "The outcome has been recorded.")
+            return redirect("person_detail", person_id=person.pk)
+    return render(
+        request,
+        "records/outcome_form.html",
+        {"form": form, "actions": actions, "person": person, "title": "Record an outcome"},
+    )
+
+
+def outcome_edit(request: HttpRequest, outcome_id: int) -> HttpResponse:
+    outcome = outcome_for_user(request, outcome_id, edit=True)
+    person = outcome.person
+    conflict = None
+    initial = {f: getattr(outcome, f) for f in services.OUTCOME_FIELDS} | {
+        "version": outcome.version,
+        "framework_outcomes": list(outcome.framework_outcomes.all()),
+    }
+    form = OutcomeForm(request.POST or None, initial=initial)
+    actions = ActionFormSet(
+        request.POST or None,
+        prefix="actions",
+        initial=[
+            {"description": a.description, "who": a.who, "when": a.when, "where": a.where}
+            for a in outcome.actions.all()
+        ],
+    )
+    if request.method == "POST" and form.is_valid() and actions.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.outcome_update(
+                request=request,
+                outcome=outcome,
+                version=form.cleaned_data["version"],
+                actions=_actions_data(actions),
+                **data,
+            )
+        except services.ConflictError as error:
+            conflict = error.current
+            form = _with_new_version(form, conflict.version)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "The outcome has been saved.")
+            return redirect("person_detail", person_id=person.pk)
+    return render(
+        request,
+        "records/outcome_form.html",
+        {
+            "form": form,
+            "actions": actions,
+            "person": person,
+            "outcome": outcome,
+            "conflict": conflict,
+            "conflict_values": conflict
+            and _conflict_values(form, conflict, services.OUTCOME_FIELDS),
+            "title": "Change an outcome",
+        },
+    )
+
+
+def review_add(request: HttpRequest, outcome_id: int) -> HttpResponse:
+    outcome = outcome_for_user(request, outcome_id, edit=True)
+    form = NewReviewForm(
+        request.POST or None,
+        scale=outcome.scale,
+        initial={"next_review_on": outcome.next_review_on},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_add(request=request, outcome=outcome, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "The review has been added.")
+            return redirect("person_detail", person_id=outcome.person_id)
+    return render(
+        request,
+        "records/review_form.html",
+        {"form": form, "outcome": outcome, "person": outcome.person, "title": "Add a review"},
+    )
+
+
+def review_amend(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = review_for_user(request, review_id, edit=True)
+    outcome = review.outcome
+    initial = {
+        field: getattr(review, field)
+        for field in (*services.REVIEW_TEXT_FIELDS, "reviewed_on", "plan_needs_change")
+    } | {"point": review.point}
+    form = AmendReviewForm(request.POST or None, scale=outcome.scale, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.review_amend(
+                request=request,
+                review=review,
+                reason=data.pop("reason"),
+                reviewed_on=data.pop("reviewed_on"),
+                point=data.pop("point"),
+                **data,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "The correction has been added; the original stays visible.")
+            return redirect("person_detail", person_id=outcome.person_id)
+    return render(
+        request,
+        "records/review_form.html",
+        {
+            "form": form,
+            "outcome": outcome,
+            "person": outcome.person,
+            "review": review,
+            "title": "Correct a review",
+        },
+    )

@@ -1,0 +1,253 @@
+"""Writing events: who, what, where from, chained to the event before."""
+
+import datetime as dt
+import hashlib
+import itertools
+import json
+import logging
+import threading
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection, transaction
+
+from accounts.models import Organisation
+from audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
+from audit.services import audit_chain_verify, audit_record, changes_between
+from tests.factories import AuditEventFactory, OrganisationFactory
+
+
+def test_first_event_follows_the_genesis_hash_and_each_event_links_to_the_one_before(db):
+    events = [AuditEventFactory() for _ in range(4)]
+    stored = list(AuditEvent.objects.all())
+    assert [e.pk for e in stored] == [e.pk for e in events]
+    assert stored[0].prev_hash == GENESIS_HASH
+    for before, after in itertools.pairwise(stored):
+        assert after.prev_hash == before.hash
+    assert len({e.hash for e in stored}) == 4
+
+
+def test_event_hash_is_sha256_of_previous_hash_and_canonical_content(db, roles):
+    event = audit_record(
+        actor=roles.practitioner,
+        action="update",
+        object_type="records.person",
+        object_id=7,
+        person_id=7,
+        summary="Details changed",
+        changes={"preferred_name": ["", "Jo"]},
+    )
+    stored = AuditEvent.objects.get(pk=event.pk)
+    content = {
+        "action": "update",
+        "actor_id": roles.practitioner.pk,
+        "changes": {"preferred_name": ["", "Jo"]},
+        "ip_address": None,
+        "object_id": "7",
+        "object_type": "records.person",
+        "occurred_at": stored.occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "path": "",
+        "person_id": 7,
+        "summary": "Details changed",
+    }
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
+    assert stored.hash == hashlib.sha256((GENESIS_HASH + canonical).encode()).hexdigest()
+
+
+def test_ip_address_and_path_come_from_the_request(db, rf, roles):
+    request = rf.get("/people/42/?page=2", REMOTE_ADDR="203.0.113.7")
+    request.user = roles.practitioner
+    event = audit_record(actor=None, action="view", person_id=42, request=request)
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.ip_address == "203.0.113.7"
+    # The query string is left out: it may carry search terms.
+    assert stored.path == "/people/42/"
+
+
+def test_actor_is_the_signed_in_user_when_not_given(db, rf, roles):
+    request = rf.get("/people/42/")
+    request.user = roles.practitioner
+    event = audit_record(actor=None, action="view", request=request)
+    assert AuditEvent.objects.get(pk=event.pk).actor == roles.practitioner
+
+
+def test_an_explicit_actor_wins_over_the_request_user(db, rf, roles):
+    request = rf.get("/people/42/")
+    request.user = roles.practitioner
+    event = audit_record(actor=roles.manager, action="view", request=request)
+    assert AuditEvent.objects.get(pk=event.pk).actor == roles.manager
+
+
+def test_anonymous_visitor_is_recorded_without_an_actor(db, rf):
+    request = rf.post("/login/", REMOTE_ADDR="198.51.100.9")
+    request.user = AnonymousUser()
+    event = audit_record(actor=request.user, action="sign_in_failed", request=request)
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.actor is None
+    assert stored.ip_address == "198.51.100.9"
+
+
+def test_request_without_a_usable_address_still_records_the_event(db, rf):
+    request = rf.get("/x/" + "a" * 600, REMOTE_ADDR="unix-socket")
+    event = audit_record(actor=None, action="view", request=request)
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.ip_address is None
+    assert len(stored.path) == 500
+    assert audit_chain_verify().intact
+
+
+@pytest.mark.parametrize(
+    ("remote_addr", "stored_as"),
+    [
+        ("192.0.2.1", "192.0.2.1"),
+        ("2001:DB8:0:0::1", "2001:db8::1"),
+        ("::ffff:192.0.2.1", "::ffff:192.0.2.1"),
+    ],
+)
+def test_ip_address_is_stored_as_hashed(db, rf, remote_addr, stored_as):
+    event = audit_record(actor=None, action="view", request=rf.get("/", REMOTE_ADDR=remote_addr))
+    assert AuditEvent.objects.get(pk=event.pk).ip_address == stored_as
+    assert audit_chain_verify().intact
+
+
+def test_values_read_back_from_the_database_still_match_their_hash(db, rf):
+    # Dates, decimals, floats and non-ASCII text must all hash the same before
+    # they are stored and after they are read back.
+    request = rf.get("/people/1/", REMOTE_ADDR="2001:DB8:0:0::1")
+    event = audit_record(
+        actor=None,
+        action="update",
+        summary="Détails changés",
+        changes=changes_between(
+            {"on": dt.date(2025, 3, 1), "score": Decimal("2.50"), "weight": 1e16, "name": "Zoë"},
+            {"on": dt.date(2025, 4, 1), "score": Decimal("3.00"), "weight": 2.5, "name": "Zoé"},
+        ),
+        request=request,
+    )
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.ip_address == "2001:db8::1"
+    assert stored.changes["weight"] == ["1e+16", "2.5"]
+    assert stored.hash == event.hash
+    assert audit_chain_verify().intact
+
+
+def test_changes_between_lists_only_fields_that_differ_as_json_safe_pairs():
+    before = {
+        "full_name": "Sam Jones",
+        "date_of_birth": dt.date(1980, 5, 17),
+        "score": Decimal("3"),
+        "closed_at": None,
+        "teams": [1, 2],
+    }
+    after = {
+        "full_name": "Sam Jones",
+        "date_of_birth": dt.date(1980, 5, 18),
+        "score": Decimal("3.0"),  # equal in value: not a change
+        "closed_at": dt.datetime(2025, 1, 2, 9, 30, tzinfo=dt.UTC),
+        "teams": [1, 2],
+        "preferred_name": "Sam",
+    }
+    assert changes_between(before, after) == {
+        "date_of_birth": ["1980-05-17", "1980-05-18"],
+        "closed_at": [None, "2025-01-02T09:30:00+00:00"],
+        "preferred_name": [None, "Sam"],
+    }
+    assert changes_between(after, after) == {}
+    json.dumps(changes_between(before, after))
+
+
+def test_event_is_rolled_back_with_the_change_it_records(db):
+    earlier = AuditEventFactory()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        organisation = OrganisationFactory(name="Riverside")
+        audit_record(
+            actor=None,
+            action="create",
+            object_type="accounts.organisation",
+            object_id=organisation.pk,
+        )
+        raise RuntimeError("the change failed after its event was written")
+    assert not Organisation.objects.filter(name="Riverside").exists()
+    assert list(AuditEvent.objects.all()) == [earlier]
+    # The chain carries on from the last committed event.
+    later = AuditEventFactory()
+    assert later.prev_hash == earlier.hash
+    assert audit_chain_verify().intact
+
+
+def test_events_carry_on_the_chain_when_the_head_row_has_gone(db):
+    # The head row vanishes when every table is flushed; it is rebuilt from the trail.
+    first = AuditEventFactory()
+    AuditChainHead.objects.all().delete()
+    second = AuditEventFactory()
+    assert second.prev_hash == first.hash
+    assert AuditChainHead.objects.get().last_event_id == second.pk
+    assert audit_chain_verify().intact
+
+
+@pytest.mark.parametrize("action", ["", "View", "viewed record", "x" * 41])
+def test_malformed_action_is_refused(db, action):
+    with pytest.raises(ValueError, match="action"):
+        audit_record(actor=None, action=action)
+    assert not AuditEvent.objects.exists()
+
+
+def test_overlong_summary_or_identifiers_are_refused_rather_than_truncated(db):
+    with pytest.raises(ValueError, match="summary"):
+        audit_record(actor=None, action="view", summary="x" * 256)
+    with pytest.raises(ValueError, match="object_id"):
+        audit_record(actor=None, action="view", object_id="x" * 65)
+    assert not AuditEvent.objects.exists()
+
+
+def test_logs_name_the_event_but_carry_no_personal_data(db, rf, caplog, roles):
+    caplog.set_level(logging.DEBUG, logger="audit")
+    request = rf.get("/people/42/", REMOTE_ADDR="203.0.113.7")
+    request.user = roles.practitioner
+    event = audit_record(
+        actor=None,
+        action="update",
+        object_type="records.person",
+        object_id=42,
+        person_id=42,
+        summary="Name changed for Alice Smith",
+        changes={"full_name": ["Alice Smith", "Alice Jones"]},
+        request=request,
+    )
+    audit_logs = [r.getMessage() for r in caplog.records if r.name.startswith("audit")]
+    assert any(str(event.pk) in message for message in audit_logs)
+    for secret in ("Alice", "Smith", "Jones", "203.0.113.7", "/people/"):
+        assert secret not in caplog.text
+
+
+# SQLite's in-memory test database takes one writer at a time; its guard
+# against forks, the unique prev_hash, is tested on both databases.
+@pytest.mark.postgresql_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_writers_never_fork_the_chain():
+    writers, events_each = 4, 10
+    start = threading.Barrier(writers)
+    errors = []
+
+    def write(writer: int) -> None:
+        try:
+            start.wait()
+            for n in range(events_each):
+                with transaction.atomic():
+                    audit_record(actor=None, action="view", object_id=f"{writer}-{n}")
+        except Exception as exc:  # reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    report = audit_chain_verify()
+    assert report.intact, report.problem
+    assert report.events_checked == writers * events_each
