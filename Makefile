@@ -11,7 +11,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup serve lint check pytest clean lock help
+.PHONY: run test setup serve lint check pytest clean lock help bench
 
 help:
 	@echo "make run    set up (venv, dependencies, database, demo data) and serve the app"
@@ -53,6 +53,11 @@ check: setup
 
 pytest: setup
 	$(BIN)/pytest
+
+# Speed measurements (not part of make test); see bench/RESULTS.md.
+bench: export DJANGO_SETTINGS_MODULE := outcomes_site.test_settings
+bench: setup
+	$(PY) bench/person_page.py
 
 # Re-pin every Python dependency (direct and indirect) after changing pyproject.toml.
 lock:

@@ -1,0 +1,103 @@
+"""Time the person page for someone with 30 outcomes and 600 reviews.
+
+Run with ``make bench`` (SQLite, or PostgreSQL when DATABASE_URL is set). It
+builds a throw-away test database, fills it, requests the page repeatedly and
+prints the median and spread. Not part of ``make test``: timings depend on the
+machine, so they are measured here and recorded, never asserted in unit tests.
+"""
+
+import datetime
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "outcomes_site.test_settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+OUTCOMES, REVIEWS_EACH, RUNS = 30, 20, 15
+
+
+def build():
+    from accounts.models import Membership, Organisation, Role, Team, User
+    from frameworks.models import FrameworkOutcome, RatingScale
+    from frameworks.services import defaults_load
+    from records.models import Action, CaseloadEntry, Outcome, Person, Review
+    from records.services import outcome_progress_refresh
+
+    defaults_load()
+    team = Team.objects.create(organisation=Organisation.objects.create(name="Bench"), name="T")
+    user = User.objects.create_user("bench", password="bench-password-123")
+    Membership.objects.create(user=user, team=team, role=Role.PRACTITIONER)
+    person = Person.objects.create(full_name="Bench Person")
+    CaseloadEntry.objects.create(person=person, team=team)
+    scale = RatingScale.objects.get(key="extent-achieved")
+    points = list(scale.points.order_by("score"))
+    framework_outcomes = list(FrameworkOutcome.objects.all()[:40])
+    start = datetime.date(2024, 1, 1)
+    for n in range(OUTCOMES):
+        outcome = Outcome.objects.create(
+            person=person,
+            what_matters=f"Outcome {n}: to get out to the shops and see people again",
+            why_it_matters="It keeps me connected to my neighbours.",
+            started_on=start,
+            next_review_on=start + datetime.timedelta(days=400),
+            scale=scale,
+            created_by=user,
+        )
+        outcome.framework_outcomes.set(framework_outcomes[n % 40 : n % 40 + 2])
+        Action.objects.create(outcome=outcome, description="Weekly walk", who="Support worker")
+        Review.objects.bulk_create(
+            Review(
+                outcome=outcome,
+                reviewed_on=start + datetime.timedelta(days=18 * i),
+                point=points[(n + i) % len(points)],
+                narrative="Managed the walk to the corner shop with a rest on the bench.",
+                what_helped="Good weather and a friendly neighbour",
+                what_hindered="Sore knee in the mornings",
+                created_by=user,
+            )
+            for i in range(REVIEWS_EACH)
+        )
+        outcome_progress_refresh(outcome)
+    return user, person
+
+
+def main() -> None:
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    try:
+        user, person = build()
+        client = Client()
+        client.force_login(user)
+        url = f"/people/{person.pk}/"
+        client.get(url)  # warm up templates and connections
+        timings = []
+        for _ in range(RUNS):
+            began = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - began) * 1000)
+            assert response.status_code == 200
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        print(
+            f"person page, {OUTCOMES} outcomes, {OUTCOMES * REVIEWS_EACH} reviews, "
+            f"{connection.vendor}: median {statistics.median(timings):.0f} ms, "
+            f"min {min(timings):.0f} ms, max {max(timings):.0f} ms over {RUNS} runs; "
+            f"{len(queries)} queries; {len(response.content) // 1024} KiB of HTML"
+        )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
