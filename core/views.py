@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.selectors import memberships_for_user
+from conversations.selectors import drafts_for_user
 from records.selectors import caseload_sizes_for_teams
 
 logger = logging.getLogger(__name__)
@@ -20,7 +21,8 @@ def home(request: HttpRequest) -> HttpResponse:
         {"membership": m, "team": m.team, "caseload_size": sizes.get(m.team_id, 0)}
         for m in memberships
     ]
-    return render(request, "core/home.html", {"teams": teams})
+    drafts = list(drafts_for_user(request.user)[:20])
+    return render(request, "core/home.html", {"teams": teams, "drafts": drafts})
 
 
 @login_not_required

@@ -17,4 +17,5 @@ urlpatterns = [
     ),
     path("frameworks/", include("frameworks.urls")),
     path("", include("records.urls")),
+    path("", include("conversations.urls")),
 ]

@@ -1,11 +1,13 @@
 """Forms for person records: presentation and field checks; rules live in services."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from frameworks.models import FrameworkOutcome
 
 from .models import EngagementChannel, OutcomeStatus
+from .services import ActionData
 
 SHORT_TEXT = 200
 LONG_TEXT = 10_000
@@ -29,6 +31,15 @@ def text_area(label: str, *, required: bool = False, help_text: str = "", rows: 
         max_length=LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": rows}),
     )
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError next to the right fields of ``form``."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class VersionedForm(forms.Form):
@@ -173,6 +184,21 @@ class ActionForm(forms.Form):
 
 
 ActionFormSet = forms.formset_factory(ActionForm, extra=2, can_delete=True, max_num=30)
+
+
+def actions_from_formset(formset) -> list:
+    """The filled-in, not-deleted action rows as service data."""
+
+    return [
+        ActionData(
+            description=f.cleaned_data["description"].strip(),
+            who=f.cleaned_data["who"].strip(),
+            when=f.cleaned_data["when"].strip(),
+            where=f.cleaned_data["where"].strip(),
+        )
+        for f in formset.forms
+        if f.cleaned_data and f.cleaned_data.get("description") and not f.cleaned_data.get("DELETE")
+    ]
 
 
 class ReviewForm(forms.Form):

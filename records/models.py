@@ -133,6 +133,8 @@ class Outcome(models.Model):
     )
     latest_rated_on = models.DateField(null=True, blank=True)
     rating_count = models.PositiveIntegerField(default=0)
+    # Which of the four core recording criteria it met (records.quality).
+    quality = models.JSONField(default=list, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -191,6 +193,7 @@ class Review(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="amendment"
     )
     amendment_reason = models.TextField(blank=True)
+    quality = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

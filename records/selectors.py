@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role, Team
 from audit.services import audit_record
+from conversations.models import Conversation
 from frameworks.models import FrameworkOutcome
 
 from .models import Action, CaseloadEntry, KeyPerson, Outcome, OutcomeStatus, Person, Review
@@ -54,7 +55,8 @@ def people_for_user(user, *, roles: Iterable[str] = VIEW_ROLES) -> QuerySet[Pers
     return Person.objects.filter(Exists(membership))
 
 
-def _refuse(request: HttpRequest, object_type: str, object_id: object) -> Http404:
+def refuse(request: HttpRequest, object_type: str, object_id: object) -> Http404:
+    """Log and audit a refused access; return the 404 to raise."""
     # Identifiers only: no personal data reaches the application log.
     logger.warning("Refused access: user=%s %s=%s", request.user.pk, object_type, object_id)
     audit_record(
@@ -73,7 +75,7 @@ def person_for_user(request: HttpRequest, person_id: int, *, edit: bool = False)
     roles = EDIT_ROLES if edit else VIEW_ROLES
     person = people_for_user(request.user, roles=roles).filter(pk=person_id).first()
     if person is None:
-        raise _refuse(request, "records.person", person_id)
+        raise refuse(request, "records.person", person_id)
     return person
 
 
@@ -85,7 +87,7 @@ def outcome_for_user(request: HttpRequest, outcome_id: int, *, edit: bool = Fals
         .first()
     )
     if outcome is None:
-        raise _refuse(request, "records.outcome", outcome_id)
+        raise refuse(request, "records.outcome", outcome_id)
     return outcome
 
 
@@ -99,7 +101,7 @@ def review_for_user(request: HttpRequest, review_id: int, *, edit: bool = False)
         .first()
     )
     if review is None:
-        raise _refuse(request, "records.review", review_id)
+        raise refuse(request, "records.review", review_id)
     return review
 
 
@@ -172,6 +174,13 @@ def person_page(person: Person) -> Person:
             Prefetch("teams", queryset=Team.objects.order_by("name"), to_attr="team_list"),
             Prefetch("key_people", queryset=KeyPerson.objects.order_by("name", "pk")),
             Prefetch("outcomes", queryset=outcomes, to_attr="outcome_list"),
+            Prefetch(
+                "conversations",
+                queryset=Conversation.objects.select_related("created_by").order_by(
+                    "-held_on", "-pk"
+                ),
+                to_attr="conversation_list",
+            ),
         )
         .get()
     )

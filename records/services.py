@@ -25,6 +25,13 @@ from .models import (
     Review,
 )
 from .progress import current_reviews
+from .quality import (
+    OUTCOME_CRITERIA,
+    REVIEW_CRITERIA,
+    criteria_met,
+    outcome_prompts,
+    review_prompts,
+)
 
 DEFAULT_SCALE_KEY = "extent-achieved"
 
@@ -274,6 +281,27 @@ def _check_outcome(*, what_matters: str, status: str, status_changed_on) -> None
         )
 
 
+def outcome_quality(outcome: Outcome, framework_outcomes: Sequence[FrameworkOutcome]) -> list:
+    """The core recording criteria the outcome meets (see records.quality)."""
+    prompts = outcome_prompts(
+        what_matters=outcome.what_matters,
+        in_own_words=outcome.in_own_words,
+        why_it_matters=outcome.why_it_matters,
+        contribution=outcome.contribution,
+        framework_names=tuple(fo.short_name for fo in framework_outcomes),
+    )
+    return criteria_met(OUTCOME_CRITERIA, prompts)
+
+
+def review_quality(review: Review) -> list:
+    prompts = review_prompts(
+        narrative=review.narrative,
+        what_helped=review.what_helped,
+        what_hindered=review.what_hindered,
+    )
+    return criteria_met(REVIEW_CRITERIA, prompts)
+
+
 def _replace_actions(outcome: Outcome, actions: Sequence[ActionData]) -> None:
     outcome.actions.all().delete()
     Action.objects.bulk_create(
@@ -305,7 +333,7 @@ def outcome_record(
         raise ValidationError(
             {"framework_outcomes": f"{retired[0]} is retired; choose a current outcome."}
         )
-    outcome = Outcome.objects.create(
+    outcome = Outcome(
         person=person,
         what_matters=what_matters,
         in_own_words=in_own_words,
@@ -316,6 +344,8 @@ def outcome_record(
         scale=_scale_for(framework_outcomes),
         created_by=request.user,
     )
+    outcome.quality = outcome_quality(outcome, framework_outcomes)
+    outcome.save()
     outcome.framework_outcomes.set(framework_outcomes)
     _replace_actions(outcome, actions)
     audit_record(
@@ -369,6 +399,8 @@ def outcome_update(
             changes["framework_outcomes"] = [old, new]
     if actions is not None:
         _replace_actions(current, actions)
+    current.quality = outcome_quality(current, list(current.framework_outcomes.all()))
+    Outcome.objects.filter(pk=current.pk).update(quality=current.quality)
     audit_record(
         actor=request.user,
         action="update",
@@ -440,7 +472,7 @@ def review_add(
     _check_review(outcome=outcome, point=point, reviewed_on=reviewed_on)
     if plan_needs_change and not plan_change.strip():
         raise ValidationError({"plan_change": "Say how the plan should change."})
-    review = Review.objects.create(
+    review = Review(
         outcome=outcome,
         reviewed_on=reviewed_on,
         point=point,
@@ -453,6 +485,8 @@ def review_add(
         views_included=views_included,
         created_by=request.user,
     )
+    review.quality = review_quality(review)
+    review.save()
     if next_review_on is not None:
         Outcome.objects.filter(pk=outcome.pk).update(next_review_on=next_review_on)
     outcome_progress_refresh(outcome)
@@ -488,7 +522,7 @@ def review_amend(
     unknown = set(texts) - {*REVIEW_TEXT_FIELDS, "plan_needs_change"}
     if unknown:
         raise TypeError(f"review_amend() got unexpected fields {sorted(unknown)}")
-    amendment = Review.objects.create(
+    amendment = Review(
         outcome=original.outcome,
         reviewed_on=reviewed_on,
         point=point,
@@ -497,6 +531,8 @@ def review_amend(
         created_by=request.user,
         **texts,
     )
+    amendment.quality = review_quality(amendment)
+    amendment.save()
     outcome_progress_refresh(original.outcome)
     changes = changes_between(
         {"reviewed_on": original.reviewed_on, "score": original.point.score},

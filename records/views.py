@@ -22,6 +22,8 @@ from .forms import (
     NewReviewForm,
     OutcomeForm,
     PersonForm,
+    actions_from_formset,
+    apply_service_errors,
 )
 from .models import OutcomeStatus
 from .progress import current_reviews
@@ -38,15 +40,6 @@ from .selectors import (
 )
 
 PAGE_SIZE = 25
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError next to the right fields of ``form``."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def caseload(request: HttpRequest) -> HttpResponse:
@@ -103,7 +96,7 @@ def person_add(request: HttpRequest) -> HttpResponse:
                 request=request, key_people=_key_people_data(key_people), **data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, f"{person.full_name} has been added to the caseload.")
             return redirect("person_detail", person_id=person.pk)
@@ -146,7 +139,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
             conflict = error.current
             form = _with_new_version(form, conflict.version)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "The details have been saved.")
             return redirect("person_detail", person_id=person.pk)
@@ -278,7 +271,7 @@ def person_close(request: HttpRequest, person_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "The record has been closed. It can be reopened.")
             return redirect("person_detail", person_id=person.pk)
@@ -297,19 +290,6 @@ def person_reopen(request: HttpRequest, person_id: int) -> HttpResponse:
     return redirect("person_detail", person_id=person.pk)
 
 
-def _actions_data(formset) -> list[services.ActionData]:
-    return [
-        services.ActionData(
-            description=f.cleaned_data["description"].strip(),
-            who=f.cleaned_data["who"].strip(),
-            when=f.cleaned_data["when"].strip(),
-            where=f.cleaned_data["where"].strip(),
-        )
-        for f in formset.forms
-        if f.cleaned_data and f.cleaned_data.get("description") and not f.cleaned_data.get("DELETE")
-    ]
-
-
 def outcome_add(request: HttpRequest, person_id: int) -> HttpResponse:
     person = person_for_user(request, person_id, edit=True)
     form = OutcomeForm(request.POST or None, creating=True)
@@ -318,10 +298,10 @@ def outcome_add(request: HttpRequest, person_id: int) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             services.outcome_record(
-                request=request, person=person, actions=_actions_data(actions), **data
+                request=request, person=person, actions=actions_from_formset(actions), **data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "The outcome has been recorded.")
             return redirect("person_detail", person_id=person.pk)
@@ -356,14 +336,14 @@ def outcome_edit(request: HttpRequest, outcome_id: int) -> HttpResponse:
                 request=request,
                 outcome=outcome,
                 version=form.cleaned_data["version"],
-                actions=_actions_data(actions),
+                actions=actions_from_formset(actions),
                 **data,
             )
         except services.ConflictError as error:
             conflict = error.current
             form = _with_new_version(form, conflict.version)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "The outcome has been saved.")
             return redirect("person_detail", person_id=person.pk)
@@ -394,7 +374,7 @@ def review_add(request: HttpRequest, outcome_id: int) -> HttpResponse:
         try:
             services.review_add(request=request, outcome=outcome, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "The review has been added.")
             return redirect("person_detail", person_id=outcome.person_id)
@@ -425,7 +405,7 @@ def review_amend(request: HttpRequest, review_id: int) -> HttpResponse:
                 **data,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "The correction has been added; the original stays visible.")
             return redirect("person_detail", person_id=outcome.person_id)

@@ -7,9 +7,17 @@ in ``other_team`` only; ``manager`` manages ``team``; ``admin`` is an admin.
 from dataclasses import dataclass
 
 import pytest
+from django.test import RequestFactory
 
 from accounts.models import Role
-from tests.factories import MembershipFactory, OrganisationFactory, TeamFactory, UserFactory
+from frameworks.services import defaults_load
+from tests.factories import (
+    CaseloadEntryFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    TeamFactory,
+    UserFactory,
+)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -63,3 +71,26 @@ def roles(db) -> Roles:
 def practitioner_client(client, roles):
     client.force_login(roles.practitioner)
     return client
+
+
+@pytest.fixture
+def frameworks(db):
+    defaults_load()
+
+
+@pytest.fixture
+def request_as():
+    """A request made by ``user``, as services receive it from a view."""
+
+    def make(user, path="/people/"):
+        request = RequestFactory().post(path, REMOTE_ADDR="10.0.0.7")
+        request.user = user
+        return request
+
+    return make
+
+
+@pytest.fixture
+def person(roles, frameworks):
+    """Someone on the practitioner's team's caseload."""
+    return CaseloadEntryFactory(team=roles.team, person__full_name="Iris Mackenzie").person

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils.html import escape
 
 from audit.models import AuditEvent
 from frameworks.models import FrameworkOutcome, ScalePoint
@@ -357,7 +358,7 @@ def test_manager_sees_who_has_accessed_the_record(client_as, roles, person):
     client_as(roles.practitioner).get(f"/people/{person.pk}/")
     client = client_as(roles.manager)
     html = text(client.get(f"/people/{person.pk}/access/"))
-    assert roles.practitioner.get_full_name() in html
+    assert escape(roles.practitioner.get_full_name()) in html
     assert "Viewed record" in html
     assert client_as(roles.practitioner).get(f"/people/{person.pk}/access/").status_code == 403
 

@@ -1,0 +1,216 @@
+"""Forms for each stage of a conversation: short steps, plain words."""
+
+from django import forms
+from django.utils import timezone
+
+from frameworks.models import FrameworkOutcome
+from records.forms import (
+    LONG_TEXT,
+    SHORT_TEXT,
+    VersionedForm,
+    date_field,
+    framework_outcome_choices,
+    text_area,
+)
+
+from .models import Channel, ConversationKind, ParticipantKind
+
+
+class StartForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What kind of conversation",
+        choices=ConversationKind.choices,
+        widget=forms.RadioSelect,
+        initial=ConversationKind.FIRST,
+    )
+    held_on = date_field("Date", required=True)
+    place = forms.CharField(
+        max_length=SHORT_TEXT, required=False, help_text="For example: at home, by phone."
+    )
+    person_took_part = forms.BooleanField(
+        label="The person took part", required=False, initial=True
+    )
+    key_people = forms.ModelMultipleChoiceField(
+        label="Relatives or carers who took part",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    channels = forms.MultipleChoiceField(
+        label="How the person's view was gathered",
+        choices=Channel.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    communication_support = text_area(
+        "Communication support used", help_text="For example an interpreter, talking mats."
+    )
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key_people"].queryset = person.key_people.all()
+        self.fields["held_on"].initial = timezone.localdate()
+        if not person.key_people.exists():
+            del self.fields["key_people"]
+
+
+class OtherParticipantForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Who",
+        choices=[c for c in ParticipantKind.choices if c[0] != ParticipantKind.PERSON],
+        required=False,
+    )
+    name = forms.CharField(max_length=SHORT_TEXT, required=False)
+    role = forms.CharField(
+        label="Relationship, discipline or organisation", max_length=SHORT_TEXT, required=False
+    )
+
+
+OtherParticipantFormSet = forms.formset_factory(OtherParticipantForm, extra=3, max_num=20)
+
+
+class PerspectiveForm(forms.Form):
+    participant_id = forms.IntegerField(widget=forms.HiddenInput)
+    what_matters = text_area("What matters to them", rows=3)
+    why = text_area("Why", rows=2)
+    in_own_words = forms.BooleanField(label="Written in their own words", required=False)
+
+
+PerspectiveFormSet = forms.formset_factory(PerspectiveForm, extra=0, max_num=40)
+
+
+class ExchangeForm(VersionedForm):
+    strengths_person = text_area(
+        "The person's strengths, skills and resources",
+        help_text="What they can do, what they know, what keeps them going.",
+    )
+    strengths_family = text_area("Family and friends: who helps, and how")
+    strengths_community = text_area("Community: groups, places, neighbours")
+
+
+def suggestion_choices() -> list:
+    return [("", "No suggestion"), *framework_outcome_choices()]
+
+
+class CandidateForm(forms.Form):
+    statement = forms.CharField(
+        label="Possible outcome", max_length=LONG_TEXT, required=False, widget=forms.TextInput
+    )
+    suggested = forms.TypedChoiceField(
+        label="Closest framework outcome (optional)",
+        required=False,
+        coerce=int,
+        empty_value=None,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["suggested"].choices = suggestion_choices()
+
+    def clean_suggested(self):
+        pk = self.cleaned_data["suggested"]
+        if pk is None:
+            return None
+        outcome = FrameworkOutcome.objects.filter(pk=pk, retired_at__isnull=True).first()
+        if outcome is None:
+            raise forms.ValidationError("Choose a current framework outcome.")
+        return outcome
+
+
+CandidateFormSet = forms.formset_factory(CandidateForm, extra=2, max_num=30)
+
+
+class NegotiateForm(VersionedForm):
+    differences = text_area(
+        "Where views differ, and how it was talked through",
+        rows=5,
+        help_text="Record differing views honestly, including about risk.",
+    )
+
+
+class RiskForm(forms.Form):
+    risk = text_area("The risk", rows=2)
+    persons_view = text_area("The person's view", rows=2)
+    agreed_reasonable = text_area("What was agreed as reasonable", rows=2)
+    safeguards = text_area("Safeguards", rows=2)
+    look_again_on = date_field("When to look at it again")
+
+    def clean(self):
+        data = super().clean()
+        filled = any(data.get(f) for f in ("persons_view", "agreed_reasonable", "safeguards"))
+        if filled and not data.get("risk"):
+            self.add_error("risk", "Say what the risk is, or clear this section.")
+        return data
+
+
+RiskFormSet = forms.formset_factory(RiskForm, extra=1, max_num=20)
+
+
+class AgreedOutcomeForm(forms.Form):
+    what_matters = text_area(
+        "The agreed outcome", required=True, help_text="In the person's words, as they said it."
+    )
+    in_own_words = forms.BooleanField(
+        label="These are the person's own words", required=False, initial=True
+    )
+    why_it_matters = text_area("Why it matters to them")
+    framework_outcomes = forms.ModelMultipleChoiceField(
+        label="Framework outcomes it relates to",
+        queryset=FrameworkOutcome.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    person_contribution = text_area("What the person will do")
+    family_contribution = text_area("What family and friends will do")
+    practitioner_contribution = text_area("What practitioners will do")
+    community_contribution = text_area("What the community will do")
+    next_review_on = date_field("Next review")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["framework_outcomes"].choices = framework_outcome_choices()
+
+    def clean_framework_outcomes(self):
+        return list(self.cleaned_data["framework_outcomes"])
+
+
+class AgreeForm(VersionedForm):
+    not_agreed = text_area(
+        "Anything still not agreed",
+        rows=4,
+        help_text="It stays in the record; nothing here is hidden.",
+    )
+
+
+class ReviewEntryForm(forms.Form):
+    point = forms.ModelChoiceField(
+        label="How far is it being achieved?",
+        queryset=None,
+        widget=forms.RadioSelect,
+        required=False,
+        empty_label=None,
+    )
+    narrative = text_area("How it is going, in the person's words and yours", rows=3)
+    what_helped = text_area("What helped", rows=2)
+    what_hindered = text_area("What got in the way", rows=2)
+    unintended_outcomes = text_area("Anything not expected", rows=2)
+    plan_needs_change = forms.BooleanField(label="The plan needs to change", required=False)
+    plan_change = text_area("How the plan should change", rows=2)
+    next_review_on = date_field("Next review")
+
+    def __init__(self, *args, outcome, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcome = outcome
+        self.fields["point"].queryset = outcome.scale.points.order_by("score")
+        self.fields["point"].label_from_instance = lambda p: f"{p.score}: {p.label}"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("plan_needs_change") and not data.get("plan_change"):
+            self.add_error("plan_change", "Say how the plan should change.")
+        return data
+
+
+class AddendumForm(forms.Form):
+    text = text_area("Correction or addition", required=True, rows=4)
+    reason = text_area("Why it is being added", required=True, rows=2)

@@ -1,0 +1,81 @@
+"""Reads of conversations, scoped through the person's caseloads like every record."""
+
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+
+from frameworks.models import FrameworkOutcome
+from records.selectors import EDIT_ROLES, VIEW_ROLES, people_for_user, refuse
+
+from .models import AgreedOutcome, Conversation, ReviewEntry
+
+
+def conversation_for_user(
+    request: HttpRequest, conversation_id: int, *, edit: bool = False
+) -> Conversation:
+    """The conversation, if its person is on the user's teams' caseloads; else a logged 404."""
+    roles = EDIT_ROLES if edit else VIEW_ROLES
+    conversation = (
+        Conversation.objects.filter(
+            pk=conversation_id, person__in=people_for_user(request.user, roles=roles)
+        )
+        .select_related("person", "created_by", "recorded_by")
+        .first()
+    )
+    if conversation is None:
+        raise refuse(request, "conversations.conversation", conversation_id)
+    return conversation
+
+
+def agreed_outcome_for_user(
+    request: HttpRequest, conversation: Conversation, agreed_id: int
+) -> AgreedOutcome:
+    agreed = conversation.agreed_outcomes.filter(pk=agreed_id).first()
+    if agreed is None:
+        raise refuse(request, "conversations.agreedoutcome", agreed_id)
+    return agreed
+
+
+def conversation_full(conversation: Conversation) -> Conversation:
+    """Everything the record screen shows, in a fixed number of queries."""
+    return (
+        Conversation.objects.filter(pk=conversation.pk)
+        .select_related("person", "created_by", "recorded_by")
+        .prefetch_related(
+            "participants",
+            Prefetch("candidates__suggested"),
+            "risks",
+            Prefetch(
+                "agreed_outcomes",
+                queryset=AgreedOutcome.objects.prefetch_related(
+                    Prefetch(
+                        "framework_outcomes",
+                        queryset=FrameworkOutcome.objects.select_related("category__framework"),
+                    ),
+                    "actions",
+                ),
+            ),
+            Prefetch(
+                "review_entries",
+                queryset=ReviewEntry.objects.select_related("outcome__scale", "point"),
+            ),
+            "addenda__created_by",
+        )
+        .get()
+    )
+
+
+def drafts_for_user(user) -> QuerySet[Conversation]:
+    """Draft conversations this user started, for people still on their caseloads."""
+    return (
+        Conversation.objects.filter(
+            created_by=user,
+            recorded_at__isnull=True,
+            person__in=people_for_user(user, roles=EDIT_ROLES),
+        )
+        .select_related("person")
+        .order_by("-updated_at")
+    )
+
+
+def conversations_for_person(person) -> QuerySet[Conversation]:
+    return Conversation.objects.filter(person=person).select_related("created_by")

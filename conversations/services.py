@@ -1,0 +1,487 @@
+"""Writes to conversations: each stage saves a draft; confirming writes the record.
+
+Every write is one transaction with its audit event. A draft can be changed by
+any practitioner on the person's teams; the version that travels with each
+form stops one person silently overwriting another. Confirming is idempotent:
+a second confirm (double click, back button) writes nothing more.
+"""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from audit.services import audit_record
+from frameworks.models import FrameworkOutcome, ScalePoint
+from records import services as records
+from records.models import KeyPerson, Outcome, OutcomeStatus, Person
+
+from .models import (
+    Addendum,
+    AgreedAction,
+    AgreedOutcome,
+    CandidateOutcome,
+    Channel,
+    Conversation,
+    ConversationKind,
+    Participant,
+    ParticipantKind,
+    ReviewEntry,
+    RiskDiscussion,
+    Stage,
+)
+
+
+class ConflictError(Exception):
+    """Someone else saved this conversation after the form was opened."""
+
+    def __init__(self, current: Conversation):
+        super().__init__("The conversation was changed by someone else.")
+        self.current = current
+
+
+@dataclass(frozen=True)
+class ParticipantData:
+    kind: str
+    name: str
+    role: str = ""
+    key_person_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PerspectiveData:
+    participant_id: int
+    what_matters: str = ""
+    why: str = ""
+    in_own_words: bool = False
+
+
+@dataclass(frozen=True)
+class CandidateData:
+    statement: str
+    suggested: FrameworkOutcome | None = None
+
+
+@dataclass(frozen=True)
+class RiskData:
+    risk: str
+    persons_view: str = ""
+    agreed_reasonable: str = ""
+    safeguards: str = ""
+    look_again_on: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class ReviewEntryData:
+    outcome_id: int
+    point: ScalePoint | None = None
+    narrative: str = ""
+    what_helped: str = ""
+    what_hindered: str = ""
+    unintended_outcomes: str = ""
+    plan_needs_change: bool = False
+    plan_change: str = ""
+    next_review_on: datetime.date | None = None
+
+
+def _audit(request: HttpRequest, conversation: Conversation, action: str, summary: str) -> None:
+    audit_record(
+        actor=request.user,
+        action=action,
+        object_type="conversations.conversation",
+        object_id=conversation.pk,
+        person_id=conversation.person_id,
+        summary=summary,
+        request=request,
+    )
+
+
+def _lock_draft(conversation: Conversation, version: int | None) -> Conversation:
+    """The conversation, locked for this transaction, if it is still a draft."""
+    current = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if not current.is_draft:
+        raise ValidationError(
+            "This conversation has been recorded and can no longer be changed. "
+            "Add an addendum to correct or add to it."
+        )
+    if version is not None and current.version != version:
+        raise ConflictError(current)
+    return current
+
+
+def _advance(conversation: Conversation, to: str) -> None:
+    stages = conversation.stages
+    if stages.index(to) > stages.index(conversation.stage):
+        conversation.stage = to
+    conversation.version += 1
+    conversation.save()
+
+
+@transaction.atomic
+def conversation_start(
+    *,
+    request: HttpRequest,
+    person: Person,
+    kind: str,
+    held_on: datetime.date,
+    place: str = "",
+    channels: Sequence[str] = (),
+    communication_support: str = "",
+    person_took_part: bool = True,
+    key_people: Sequence[KeyPerson] = (),
+    others: Sequence[ParticipantData] = (),
+) -> Conversation:
+    """Start a draft conversation with the person and whoever else took part."""
+    if person.closed_on:
+        raise ValidationError("This record is closed. Reopen it to start a conversation.")
+    if kind not in ConversationKind.values:
+        raise ValidationError({"kind": "Choose what kind of conversation this is."})
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": "The date cannot be in the future."})
+    if set(channels) - set(Channel.values):
+        raise ValidationError({"channels": "Choose from the ways listed."})
+    if any(kp.person_id != person.pk for kp in key_people):
+        raise ValidationError({"key_people": "Choose from this person's key people."})
+    active = person.outcomes.filter(status=OutcomeStatus.ACTIVE)
+    if kind == ConversationKind.REVIEW and not active.exists():
+        raise ValidationError(
+            {"kind": "There are no active outcomes to review yet. Start a first conversation."}
+        )
+    conversation = Conversation.objects.create(
+        person=person,
+        kind=kind,
+        held_on=held_on,
+        place=place,
+        channels=[c for c in Channel.values if c in channels],
+        communication_support=communication_support,
+        stage=Stage.REVIEW if kind == ConversationKind.REVIEW else Stage.EXCHANGE,
+        created_by=request.user,
+    )
+    people = []
+    if person_took_part:
+        people.append(ParticipantData(kind=ParticipantKind.PERSON, name=person.display_name))
+    people += [
+        ParticipantData(
+            kind=ParticipantKind.FAMILY, name=kp.name, role=kp.relationship, key_person_id=kp.pk
+        )
+        for kp in key_people
+    ]
+    people += [p for p in others if p.name.strip()]
+    Participant.objects.bulk_create(
+        Participant(
+            conversation=conversation,
+            kind=p.kind,
+            name=p.name.strip(),
+            role=p.role.strip(),
+            key_person_id=p.key_person_id,
+            in_own_words=p.kind == ParticipantKind.PERSON,
+            order=i,
+        )
+        for i, p in enumerate(people)
+    )
+    if kind == ConversationKind.REVIEW:
+        ReviewEntry.objects.bulk_create(
+            ReviewEntry(conversation=conversation, outcome=o) for o in active
+        )
+    _audit(request, conversation, "create", "Conversation started")
+    return conversation
+
+
+@transaction.atomic
+def exchange_save(
+    *,
+    request: HttpRequest,
+    conversation: Conversation,
+    version: int,
+    perspectives: Sequence[PerspectiveData],
+    strengths_person: str = "",
+    strengths_family: str = "",
+    strengths_community: str = "",
+    candidates: Sequence[CandidateData] = (),
+) -> Conversation:
+    """Stage 1: what matters from each perspective, strengths, candidate outcomes."""
+    current = _lock_draft(conversation, version)
+    participants = {p.pk: p for p in current.participants.all()}
+    for view in perspectives:
+        participant = participants.get(view.participant_id)
+        if participant is None:
+            raise ValidationError("That perspective is not from someone in this conversation.")
+        participant.what_matters = view.what_matters
+        participant.why = view.why
+        participant.in_own_words = view.in_own_words
+    Participant.objects.bulk_update(participants.values(), ["what_matters", "why", "in_own_words"])
+    current.strengths_person = strengths_person
+    current.strengths_family = strengths_family
+    current.strengths_community = strengths_community
+    current.candidates.all().delete()
+    CandidateOutcome.objects.bulk_create(
+        CandidateOutcome(
+            conversation=current, statement=c.statement, suggested=c.suggested, order=i
+        )
+        for i, c in enumerate(c for c in candidates if c.statement.strip())
+    )
+    _advance(current, Stage.NEGOTIATE)
+    _audit(request, current, "update", "Exchange information saved")
+    return current
+
+
+@transaction.atomic
+def negotiate_save(
+    *,
+    request: HttpRequest,
+    conversation: Conversation,
+    version: int,
+    differences: str = "",
+    risks: Sequence[RiskData] = (),
+) -> Conversation:
+    """Stage 2: where views differ, and the risks talked through."""
+    current = _lock_draft(conversation, version)
+    current.differences = differences
+    current.risks.all().delete()
+    RiskDiscussion.objects.bulk_create(
+        RiskDiscussion(conversation=current, order=i, **vars(r))
+        for i, r in enumerate(r for r in risks if r.risk.strip())
+    )
+    _advance(current, Stage.AGREE)
+    _audit(request, current, "update", "Negotiation saved")
+    return current
+
+
+@transaction.atomic
+def agreed_outcome_save(
+    *,
+    request: HttpRequest,
+    conversation: Conversation,
+    agreed: AgreedOutcome | None,
+    what_matters: str,
+    framework_outcomes: Sequence[FrameworkOutcome] = (),
+    in_own_words: bool = True,
+    why_it_matters: str = "",
+    person_contribution: str = "",
+    family_contribution: str = "",
+    practitioner_contribution: str = "",
+    community_contribution: str = "",
+    next_review_on: datetime.date | None = None,
+    actions: Sequence[records.ActionData] = (),
+) -> AgreedOutcome:
+    """Stage 3: add or change one agreed outcome of the draft."""
+    current = _lock_draft(conversation, None)
+    if not what_matters.strip():
+        raise ValidationError({"what_matters": "Write the agreed outcome in the person's words."})
+    if any(fo.retired_at for fo in framework_outcomes):
+        raise ValidationError({"framework_outcomes": "Choose current framework outcomes only."})
+    if next_review_on and next_review_on < current.held_on:
+        raise ValidationError(
+            {"next_review_on": "The next review should be after the conversation."}
+        )
+    if agreed is None:
+        agreed = AgreedOutcome(conversation=current, order=current.agreed_outcomes.count() + 1)
+    elif agreed.conversation_id != current.pk:
+        raise ValidationError("That outcome belongs to another conversation.")
+    agreed.what_matters = what_matters
+    agreed.in_own_words = in_own_words
+    agreed.why_it_matters = why_it_matters
+    agreed.person_contribution = person_contribution
+    agreed.family_contribution = family_contribution
+    agreed.practitioner_contribution = practitioner_contribution
+    agreed.community_contribution = community_contribution
+    agreed.next_review_on = next_review_on
+    agreed.save()
+    agreed.framework_outcomes.set(framework_outcomes)
+    agreed.actions.all().delete()
+    AgreedAction.objects.bulk_create(
+        AgreedAction(agreed_outcome=agreed, order=i, **vars(a))
+        for i, a in enumerate((a for a in actions if a.description.strip()), start=1)
+    )
+    _advance(current, Stage.AGREE)
+    _audit(request, current, "update", "Agreed outcome saved")
+    return agreed
+
+
+@transaction.atomic
+def agreed_outcome_remove(
+    *, request: HttpRequest, conversation: Conversation, agreed: AgreedOutcome
+) -> None:
+    current = _lock_draft(conversation, None)
+    if agreed.conversation_id != current.pk:
+        raise ValidationError("That outcome belongs to another conversation.")
+    agreed.delete()
+    current.version += 1
+    current.save()
+    _audit(request, current, "update", "Agreed outcome removed from the draft")
+
+
+@transaction.atomic
+def agree_save(
+    *, request: HttpRequest, conversation: Conversation, version: int, not_agreed: str = ""
+) -> Conversation:
+    """Stage 3: anything still not agreed; then on to the record screen."""
+    current = _lock_draft(conversation, version)
+    if not current.agreed_outcomes.exists() and not not_agreed.strip():
+        raise ValidationError(
+            {"not_agreed": "Add at least one agreed outcome, or say what is not yet agreed."}
+        )
+    current.not_agreed = not_agreed
+    _advance(current, Stage.RECORD)
+    _audit(request, current, "update", "Agreement saved")
+    return current
+
+
+@transaction.atomic
+def review_entries_save(
+    *,
+    request: HttpRequest,
+    conversation: Conversation,
+    version: int,
+    entries: Sequence[ReviewEntryData],
+) -> Conversation:
+    """A review conversation: the rating and story of each active outcome."""
+    current = _lock_draft(conversation, version)
+    by_outcome = {e.outcome_id: e for e in current.review_entries.select_related("outcome")}
+    for data in entries:
+        entry = by_outcome.get(data.outcome_id)
+        if entry is None:
+            raise ValidationError("That outcome is not part of this review.")
+        if data.point and data.point.scale_id != entry.outcome.scale_id:
+            raise ValidationError("Choose a rating from the outcome's own scale.")
+        if data.plan_needs_change and not data.plan_change.strip():
+            raise ValidationError({"plan_change": "Say how the plan should change."})
+        for field, value in vars(data).items():
+            if field != "outcome_id":
+                setattr(entry, field, value)
+    ReviewEntry.objects.bulk_update(
+        by_outcome.values(),
+        [
+            "point",
+            "narrative",
+            "what_helped",
+            "what_hindered",
+            "unintended_outcomes",
+            "plan_needs_change",
+            "plan_change",
+            "next_review_on",
+        ],
+    )
+    if not any(e.point for e in by_outcome.values()):
+        raise ValidationError("Rate at least one outcome to record this review.")
+    _advance(current, Stage.RECORD)
+    _audit(request, current, "update", "Review ratings saved")
+    return current
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    conversation: Conversation
+    outcomes: list[Outcome]
+    reviews_written: int
+    already_recorded: bool
+
+
+@transaction.atomic
+def conversation_confirm(*, request: HttpRequest, conversation: Conversation) -> Confirmed:
+    """Write the agreed outcomes (or the reviews) into the person's record, once.
+
+    The conversation row is locked for the whole write, so a second confirm waits
+    and then finds the conversation already recorded: nothing is written twice.
+    """
+    current = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if not current.is_draft:
+        return Confirmed(current, [], 0, already_recorded=True)
+    if current.stage != Stage.RECORD:
+        raise ValidationError("Finish the earlier stages before recording.")
+    outcomes, reviews = [], 0
+    if current.kind == ConversationKind.REVIEW:
+        for entry in current.review_entries.select_related("outcome__person", "point"):
+            if entry.point is None:
+                continue
+            entry.recorded_review = records.review_add(
+                request=request,
+                outcome=entry.outcome,
+                reviewed_on=current.held_on,
+                point=entry.point,
+                narrative=entry.narrative,
+                what_helped=entry.what_helped,
+                what_hindered=entry.what_hindered,
+                unintended_outcomes=entry.unintended_outcomes,
+                plan_needs_change=entry.plan_needs_change,
+                plan_change=entry.plan_change,
+                views_included=_views_included(current),
+                next_review_on=entry.next_review_on,
+            )
+            entry.save(update_fields=["recorded_review"])
+            reviews += 1
+    else:
+        person = Person.objects.get(pk=current.person_id)
+        agreed_list = current.agreed_outcomes.prefetch_related("framework_outcomes", "actions")
+        for agreed in agreed_list:
+            outcome = records.outcome_record(
+                request=request,
+                person=person,
+                what_matters=agreed.what_matters,
+                framework_outcomes=list(agreed.framework_outcomes.all()),
+                in_own_words=agreed.in_own_words,
+                why_it_matters=agreed.why_it_matters,
+                contribution=agreed.contribution_text(),
+                next_review_on=agreed.next_review_on,
+                started_on=current.held_on,
+                actions=[
+                    records.ActionData(
+                        description=a.description, who=a.who, when=a.when, where=a.where
+                    )
+                    for a in agreed.actions.all()
+                ]
+                + _practitioner_actions(agreed),
+            )
+            agreed.recorded_outcome = outcome
+            agreed.save(update_fields=["recorded_outcome"])
+            outcomes.append(outcome)
+    current.recorded_at = timezone.now()
+    current.recorded_by = request.user
+    current.version += 1
+    current.save()
+    _audit(request, current, "create", "Conversation recorded")
+    return Confirmed(current, outcomes, reviews, already_recorded=False)
+
+
+def _views_included(conversation: Conversation) -> str:
+    return ", ".join(
+        f"{p.name} ({p.role})" if p.role else p.name for p in conversation.participants.all()
+    )
+
+
+def _practitioner_actions(agreed: AgreedOutcome) -> list[records.ActionData]:
+    # What practitioners and the community will do become steps of the plan, so
+    # every party's part is in the record, not only the person's and family's.
+    steps = []
+    if agreed.practitioner_contribution.strip():
+        steps.append(
+            records.ActionData(
+                description=agreed.practitioner_contribution.strip(), who="Practitioners"
+            )
+        )
+    if agreed.community_contribution.strip():
+        steps.append(
+            records.ActionData(description=agreed.community_contribution.strip(), who="Community")
+        )
+    return steps
+
+
+@transaction.atomic
+def addendum_add(*, request: HttpRequest, conversation: Conversation, text: str, reason: str):
+    """Correct or add to a recorded conversation; the original stays as it was."""
+    current = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if current.is_draft:
+        raise ValidationError("A draft can still be changed directly; addenda are for records.")
+    if not text.strip():
+        raise ValidationError({"text": "Write the correction or addition."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why it is being added."})
+    addendum = Addendum.objects.create(
+        conversation=current, text=text, reason=reason.strip(), created_by=request.user
+    )
+    _audit(request, current, "amend", "Addendum added")
+    return addendum

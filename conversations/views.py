@@ -1,0 +1,513 @@
+"""Conversation screens: start, the four stages (or a review), record, addenda."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from records.forms import (
+    ActionFormSet,
+    VersionedForm,
+    actions_from_formset,
+    apply_service_errors,
+)
+from records.quality import outcome_prompts, review_prompts
+from records.selectors import person_for_user
+from records.services import person_viewed
+
+from . import services
+from .forms import (
+    AddendumForm,
+    AgreedOutcomeForm,
+    AgreeForm,
+    CandidateFormSet,
+    ExchangeForm,
+    NegotiateForm,
+    OtherParticipantFormSet,
+    PerspectiveFormSet,
+    ReviewEntryForm,
+    RiskFormSet,
+    StartForm,
+)
+from .models import Conversation, ConversationKind, Stage
+from .selectors import agreed_outcome_for_user, conversation_for_user, conversation_full
+
+STAGE_URLS = {
+    Stage.EXCHANGE: "conversation_exchange",
+    Stage.NEGOTIATE: "conversation_negotiate",
+    Stage.AGREE: "conversation_agree",
+    Stage.REVIEW: "conversation_review",
+    Stage.RECORD: "conversation_record",
+}
+
+
+def _stage_context(conversation: Conversation, here: str) -> dict:
+    """The progress indicator: every stage, which are reachable, and where we are."""
+    reached = conversation.stages.index(conversation.stage)
+    steps = [
+        {
+            "label": Stage(stage).label,
+            "url_name": STAGE_URLS[stage],
+            "reachable": i <= reached,
+            "current": stage == here,
+            "number": i + 1,
+        }
+        for i, stage in enumerate(conversation.stages)
+    ]
+    return {"conversation": conversation, "person": conversation.person, "steps": steps}
+
+
+def _after_save(request: HttpRequest, conversation: Conversation, next_stage: str):
+    if "leave" in request.POST:
+        messages.success(request, "Your draft is saved. Pick it up from your home page.")
+        return redirect("home")
+    return redirect(STAGE_URLS[next_stage], conversation_id=conversation.pk)
+
+
+def _editable(request: HttpRequest, conversation_id: int) -> Conversation | None:
+    conversation = conversation_for_user(request, conversation_id, edit=True)
+    return conversation if conversation.is_draft else None
+
+
+def _conflict(request: HttpRequest, form: VersionedForm, current: Conversation):
+    messages.warning(
+        request,
+        "Someone else saved this conversation while you were working on it. What you typed "
+        "is still here and has not been saved; check the saved version in another tab "
+        "before saving again.",
+    )
+    data = form.data.copy()
+    data["version"] = str(current.version)
+    return data
+
+
+def conversation_start(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = person_for_user(request, person_id, edit=True)
+    form = StartForm(request.POST or None, person=person)
+    others = OtherParticipantFormSet(request.POST or None, prefix="others")
+    if request.method == "POST" and form.is_valid() and others.is_valid():
+        data = form.cleaned_data
+        try:
+            conversation = services.conversation_start(
+                request=request,
+                person=person,
+                kind=data["kind"],
+                held_on=data["held_on"],
+                place=data["place"],
+                channels=data["channels"],
+                communication_support=data["communication_support"],
+                person_took_part=data["person_took_part"],
+                key_people=list(data.get("key_people") or []),
+                others=[
+                    services.ParticipantData(
+                        kind=f.cleaned_data["kind"] or "practitioner",
+                        name=f.cleaned_data["name"],
+                        role=f.cleaned_data["role"],
+                    )
+                    for f in others.forms
+                    if f.cleaned_data.get("name")
+                ],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return redirect(STAGE_URLS[conversation.stage], conversation_id=conversation.pk)
+    return render(
+        request,
+        "conversations/start.html",
+        {"form": form, "others": others, "person": person},
+    )
+
+
+def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = conversation_for_user(request, conversation_id)
+    if conversation.is_draft:
+        return redirect(STAGE_URLS[conversation.stage], conversation_id=conversation.pk)
+    full = conversation_full(conversation)
+    person_viewed(request=request, person=conversation.person, what="conversation")
+    return render(
+        request,
+        "conversations/detail.html",
+        {"conversation": full, "person": full.person, **_summary(full)},
+    )
+
+
+def conversation_exchange(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = _editable(request, conversation_id)
+    if conversation is None:
+        return redirect("conversation_detail", conversation_id=conversation_id)
+    participants = list(conversation.participants.all())
+    data = request.POST or None
+    form = ExchangeForm(
+        data,
+        initial={
+            "version": conversation.version,
+            "strengths_person": conversation.strengths_person,
+            "strengths_family": conversation.strengths_family,
+            "strengths_community": conversation.strengths_community,
+        },
+    )
+    perspectives = PerspectiveFormSet(
+        data,
+        prefix="views",
+        initial=[
+            {
+                "participant_id": p.pk,
+                "what_matters": p.what_matters,
+                "why": p.why,
+                "in_own_words": p.in_own_words,
+            }
+            for p in participants
+        ],
+    )
+    candidates = CandidateFormSet(
+        data,
+        prefix="candidates",
+        initial=[
+            {"statement": c.statement, "suggested": c.suggested_id}
+            for c in conversation.candidates.all()
+        ],
+    )
+    if request.method == "POST" and all(f.is_valid() for f in (form, perspectives, candidates)):
+        try:
+            services.exchange_save(
+                request=request,
+                conversation=conversation,
+                version=form.cleaned_data["version"],
+                perspectives=[
+                    services.PerspectiveData(**f.cleaned_data) for f in perspectives.forms
+                ],
+                strengths_person=form.cleaned_data["strengths_person"],
+                strengths_family=form.cleaned_data["strengths_family"],
+                strengths_community=form.cleaned_data["strengths_community"],
+                candidates=[
+                    services.CandidateData(
+                        statement=f.cleaned_data["statement"].strip(),
+                        suggested=f.cleaned_data["suggested"],
+                    )
+                    for f in candidates.forms
+                    if f.cleaned_data.get("statement")
+                ],
+            )
+        except services.ConflictError as error:
+            form = ExchangeForm(_conflict(request, form, error.current))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return _after_save(request, conversation, Stage.NEGOTIATE)
+    labelled = list(zip(participants, perspectives.forms, strict=False))
+    return render(
+        request,
+        "conversations/exchange.html",
+        {
+            **_stage_context(conversation, Stage.EXCHANGE),
+            "form": form,
+            "perspectives": perspectives,
+            "labelled": labelled,
+            "candidates": candidates,
+        },
+    )
+
+
+def conversation_negotiate(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = _editable(request, conversation_id)
+    if conversation is None:
+        return redirect("conversation_detail", conversation_id=conversation_id)
+    data = request.POST or None
+    form = NegotiateForm(
+        data, initial={"version": conversation.version, "differences": conversation.differences}
+    )
+    risks = RiskFormSet(
+        data,
+        prefix="risks",
+        initial=[
+            {
+                "risk": r.risk,
+                "persons_view": r.persons_view,
+                "agreed_reasonable": r.agreed_reasonable,
+                "safeguards": r.safeguards,
+                "look_again_on": r.look_again_on,
+            }
+            for r in conversation.risks.all()
+        ],
+    )
+    if request.method == "POST" and form.is_valid() and risks.is_valid():
+        try:
+            services.negotiate_save(
+                request=request,
+                conversation=conversation,
+                version=form.cleaned_data["version"],
+                differences=form.cleaned_data["differences"],
+                risks=[
+                    services.RiskData(**f.cleaned_data)
+                    for f in risks.forms
+                    if f.cleaned_data.get("risk")
+                ],
+            )
+        except services.ConflictError as error:
+            form = NegotiateForm(_conflict(request, form, error.current))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return _after_save(request, conversation, Stage.AGREE)
+    return render(
+        request,
+        "conversations/negotiate.html",
+        {**_stage_context(conversation, Stage.NEGOTIATE), "form": form, "risks": risks},
+    )
+
+
+def _agreed_prompts(agreed) -> list:
+    return outcome_prompts(
+        what_matters=agreed.what_matters,
+        in_own_words=agreed.in_own_words,
+        why_it_matters=agreed.why_it_matters,
+        contribution=agreed.contribution_text(),
+        framework_names=tuple(fo.short_name for fo in agreed.framework_outcomes.all()),
+    )
+
+
+def conversation_agree(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = _editable(request, conversation_id)
+    if conversation is None:
+        return redirect("conversation_detail", conversation_id=conversation_id)
+    form = AgreeForm(
+        request.POST or None,
+        initial={"version": conversation.version, "not_agreed": conversation.not_agreed},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agree_save(
+                request=request,
+                conversation=conversation,
+                version=form.cleaned_data["version"],
+                not_agreed=form.cleaned_data["not_agreed"],
+            )
+        except services.ConflictError as error:
+            form = AgreeForm(_conflict(request, form, error.current))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return _after_save(request, conversation, Stage.RECORD)
+    agreed = list(conversation.agreed_outcomes.prefetch_related("framework_outcomes", "actions"))
+    return render(
+        request,
+        "conversations/agree.html",
+        {
+            **_stage_context(conversation, Stage.AGREE),
+            "form": form,
+            "agreed": [(a, _agreed_prompts(a)) for a in agreed],
+            "candidates": conversation.candidates.all(),
+        },
+    )
+
+
+def agreed_outcome_edit(
+    request: HttpRequest, conversation_id: int, agreed_id: int | None = None
+) -> HttpResponse:
+    conversation = _editable(request, conversation_id)
+    if conversation is None:
+        return redirect("conversation_detail", conversation_id=conversation_id)
+    agreed = agreed_outcome_for_user(request, conversation, agreed_id) if agreed_id else None
+    if agreed:
+        initial = {
+            field: getattr(agreed, field)
+            for field in (
+                "what_matters",
+                "in_own_words",
+                "why_it_matters",
+                "person_contribution",
+                "family_contribution",
+                "practitioner_contribution",
+                "community_contribution",
+                "next_review_on",
+            )
+        } | {"framework_outcomes": list(agreed.framework_outcomes.all())}
+        action_initial = [
+            {"description": a.description, "who": a.who, "when": a.when, "where": a.where}
+            for a in agreed.actions.all()
+        ]
+    else:
+        candidate = conversation.candidates.filter(pk=request.GET.get("candidate") or 0).first()
+        initial = {}
+        if candidate:
+            initial = {"what_matters": candidate.statement}
+            if candidate.suggested_id:
+                initial["framework_outcomes"] = [candidate.suggested_id]
+        action_initial = []
+    form = AgreedOutcomeForm(request.POST or None, initial=initial)
+    actions = ActionFormSet(request.POST or None, prefix="actions", initial=action_initial)
+    if request.method == "POST" and form.is_valid() and actions.is_valid():
+        try:
+            saved = services.agreed_outcome_save(
+                request=request,
+                conversation=conversation,
+                agreed=agreed,
+                actions=actions_from_formset(actions),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            prompts = _agreed_prompts(saved)
+            if prompts:
+                messages.info(
+                    request,
+                    "Saved. Have a look at the suggestions beside it before recording.",
+                )
+            else:
+                messages.success(request, "The agreed outcome is saved.")
+            return redirect("conversation_agree", conversation_id=conversation.pk)
+    return render(
+        request,
+        "conversations/agreed_outcome_form.html",
+        {
+            **_stage_context(conversation, Stage.AGREE),
+            "form": form,
+            "actions": actions,
+            "agreed": agreed,
+        },
+    )
+
+
+@require_POST
+def agreed_outcome_remove(
+    request: HttpRequest, conversation_id: int, agreed_id: int
+) -> HttpResponse:
+    conversation = _editable(request, conversation_id)
+    if conversation is None:
+        return redirect("conversation_detail", conversation_id=conversation_id)
+    agreed = agreed_outcome_for_user(request, conversation, agreed_id)
+    services.agreed_outcome_remove(request=request, conversation=conversation, agreed=agreed)
+    messages.success(request, "The outcome was taken out of this draft.")
+    return redirect("conversation_agree", conversation_id=conversation.pk)
+
+
+def conversation_review(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = _editable(request, conversation_id)
+    if conversation is None:
+        return redirect("conversation_detail", conversation_id=conversation_id)
+    if conversation.kind != ConversationKind.REVIEW:
+        return redirect(STAGE_URLS[conversation.stage], conversation_id=conversation.pk)
+    entries = list(
+        conversation.review_entries.select_related("outcome__scale", "point").prefetch_related(
+            "outcome__scale__points"
+        )
+    )
+    data = request.POST or None
+    version_form = VersionedForm(data, initial={"version": conversation.version})
+    forms_ = [
+        ReviewEntryForm(
+            data,
+            prefix=f"o{entry.outcome_id}",
+            outcome=entry.outcome,
+            initial={
+                "point": entry.point,
+                "narrative": entry.narrative,
+                "what_helped": entry.what_helped,
+                "what_hindered": entry.what_hindered,
+                "unintended_outcomes": entry.unintended_outcomes,
+                "plan_needs_change": entry.plan_needs_change,
+                "plan_change": entry.plan_change,
+                "next_review_on": entry.next_review_on or entry.outcome.next_review_on,
+            },
+        )
+        for entry in entries
+    ]
+    if request.method == "POST" and version_form.is_valid() and all(f.is_valid() for f in forms_):
+        try:
+            services.review_entries_save(
+                request=request,
+                conversation=conversation,
+                version=version_form.cleaned_data["version"],
+                entries=[
+                    services.ReviewEntryData(outcome_id=f.outcome.pk, **f.cleaned_data)
+                    for f in forms_
+                ],
+            )
+        except services.ConflictError as error:
+            version_form = VersionedForm(_conflict(request, version_form, error.current))
+        except ValidationError as error:
+            apply_service_errors(version_form, error)
+        else:
+            return _after_save(request, conversation, Stage.RECORD)
+    return render(
+        request,
+        "conversations/review.html",
+        {
+            **_stage_context(conversation, Stage.REVIEW),
+            "form": version_form,
+            "entry_forms": forms_,
+        },
+    )
+
+
+def _summary(conversation: Conversation) -> dict:
+    agreed = [(a, _agreed_prompts(a)) for a in conversation.agreed_outcomes.all()]
+    reviews = [
+        (
+            e,
+            review_prompts(
+                narrative=e.narrative,
+                what_helped=e.what_helped,
+                what_hindered=e.what_hindered,
+                rated=e.point_id is not None,
+            ),
+        )
+        for e in conversation.review_entries.all()
+    ]
+    return {"agreed": agreed, "reviews": reviews}
+
+
+def conversation_record(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = conversation_for_user(request, conversation_id, edit=True)
+    if request.method == "POST":
+        try:
+            result = services.conversation_confirm(request=request, conversation=conversation)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(STAGE_URLS[conversation.stage], conversation_id=conversation.pk)
+        if result.already_recorded:
+            messages.info(
+                request, "This conversation was already recorded; nothing was added twice."
+            )
+        elif result.outcomes:
+            messages.success(
+                request,
+                f"Recorded. {len(result.outcomes)} agreed "
+                f"outcome{'s are' if len(result.outcomes) != 1 else ' is'} now in the record.",
+            )
+        else:
+            messages.success(request, f"Recorded. {result.reviews_written} review(s) added.")
+        return redirect("person_detail", person_id=conversation.person_id)
+    if not conversation.is_draft:
+        return redirect("conversation_detail", conversation_id=conversation.pk)
+    if conversation.stage != Stage.RECORD:
+        return redirect(STAGE_URLS[conversation.stage], conversation_id=conversation.pk)
+    full = conversation_full(conversation)
+    return render(
+        request,
+        "conversations/record.html",
+        {**_stage_context(full, Stage.RECORD), **_summary(full)},
+    )
+
+
+def addendum_add(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = conversation_for_user(request, conversation_id, edit=True)
+    if conversation.is_draft:
+        return redirect(STAGE_URLS[conversation.stage], conversation_id=conversation.pk)
+    form = AddendumForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.addendum_add(request=request, conversation=conversation, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "The addendum is saved beside the original.")
+            return redirect("conversation_detail", conversation_id=conversation.pk)
+    return render(
+        request,
+        "conversations/addendum_form.html",
+        {"form": form, "conversation": conversation, "person": conversation.person},
+    )
