@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import Team
-from frameworks.models import FrameworkOutcome, RatingScale, ScalePoint
+from frameworks.models import Band, FrameworkOutcome, RatingScale, ScalePoint
 
 
 class EngagementChannel(models.TextChoices):
@@ -132,6 +132,11 @@ class Outcome(models.Model):
         ScalePoint, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     latest_rated_on = models.DateField(null=True, blank=True)
+    # Copies of the first and latest point's score and band, so reports
+    # aggregate one table without joining the scale points.
+    first_score = models.IntegerField(null=True, blank=True)
+    latest_score = models.IntegerField(null=True, blank=True)
+    latest_band = models.CharField(max_length=20, choices=Band.choices, blank=True)
     rating_count = models.PositiveIntegerField(default=0)
     # Which of the four core recording criteria it met (records.quality).
     quality = models.JSONField(default=list, blank=True)
@@ -144,7 +149,10 @@ class Outcome(models.Model):
 
     class Meta:
         ordering = ["person", "pk"]
-        indexes = [models.Index(fields=["status", "next_review_on"])]
+        indexes = [
+            models.Index(fields=["status", "next_review_on"]),
+            models.Index(fields=["latest_rated_on"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=OutcomeStatus.values), name="outcome_status_valid"

@@ -424,6 +424,9 @@ def outcome_progress_refresh(outcome: Outcome) -> None:
         first_rated_on=first.reviewed_on if first else None,
         latest_point=latest.point if latest else None,
         latest_rated_on=latest.reviewed_on if latest else None,
+        first_score=first.point.score if first else None,
+        latest_score=latest.point.score if latest else None,
+        latest_band=latest.point.band if latest else "",
         rating_count=len(reviews),
     )
 

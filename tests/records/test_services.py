@@ -231,6 +231,11 @@ def test_reviews_keep_first_and_latest_rating_on_the_outcome(roles, outcome, req
     assert (outcome.first_point.score, outcome.first_rated_on) == (2, D(2025, 3, 1))
     assert (outcome.latest_point.score, outcome.latest_rated_on) == (4, D(2025, 9, 1))
     assert outcome.rating_count == 3
+    assert (outcome.first_score, outcome.latest_score, outcome.latest_band) == (
+        2,
+        4,
+        "partly_achieved",
+    )
     assert outcome.next_review_on == D(2025, 12, 1)
 
 
