@@ -2,7 +2,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from .models import Role
-from .selectors import roles_for_user
+from .selectors import ORGANISATION_MANAGER, roles_for_user
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -14,6 +14,7 @@ def navigation(request: HttpRequest) -> dict:
             "is_practitioner": Role.PRACTITIONER in roles,
             "is_manager": Role.MANAGER in roles,
             "is_admin": Role.ADMIN in roles,
+            "sees_reports": bool(roles & {Role.MANAGER, Role.ADMIN, ORGANISATION_MANAGER}),
         }
 
     return {"nav": SimpleLazyObject(_nav)}

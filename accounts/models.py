@@ -65,3 +65,32 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}, {self.team})"
+
+
+class OrganisationRole(models.Model):
+    """A role across a whole organisation, beyond any one team.
+
+    An organisation-wide manager (for example a commissioning manager) sees the
+    organisation report; like an admin, they see no person's record through it.
+    """
+
+    class Kind(models.TextChoices):
+        MANAGER = "manager", "Organisation-wide manager"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_roles"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="wide_roles"
+    )
+    role = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MANAGER)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="one_wide_role_each"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.organisation})"

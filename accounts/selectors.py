@@ -1,8 +1,8 @@
 """Reads about who a user is and where they work."""
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
 
-from .models import CASELOAD_ROLES, Membership, Role, Team
+from .models import CASELOAD_ROLES, Membership, Organisation, OrganisationRole, Role, Team
 
 
 def memberships_for_user(user) -> QuerySet[Membership]:
@@ -14,11 +14,22 @@ def memberships_for_user(user) -> QuerySet[Membership]:
     )
 
 
+ORGANISATION_MANAGER = "organisation_manager"
+
+
 def roles_for_user(user) -> frozenset[str]:
-    """Every role the user holds in any team (empty for anonymous or inactive users)."""
+    """Every role the user holds in any team, plus ``organisation_manager`` for an
+    organisation-wide manager, in one query (empty for anonymous or inactive users)."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
-    return frozenset(Membership.objects.filter(user=user).values_list("role", flat=True).distinct())
+    team_roles = Membership.objects.filter(user=user).order_by().values_list("role", flat=True)
+    wide_roles = (
+        OrganisationRole.objects.filter(user=user)
+        .order_by()
+        .annotate(as_role=Value(ORGANISATION_MANAGER))
+        .values_list("as_role", flat=True)
+    )
+    return frozenset(team_roles.union(wide_roles).order_by())
 
 
 def caseload_teams_for_user(user) -> QuerySet[Team]:
@@ -32,3 +43,12 @@ def caseload_teams_for_user(user) -> QuerySet[Team]:
 
 def is_admin(user) -> bool:
     return Role.ADMIN in roles_for_user(user)
+
+
+def organisations_administered_by(user) -> QuerySet[Organisation]:
+    """Organisations in which the user is an admin of at least one team."""
+    if not user.is_authenticated or not user.is_active:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        teams__memberships__user=user, teams__memberships__role=Role.ADMIN
+    ).distinct()

@@ -7,11 +7,14 @@ from frameworks.models import FrameworkOutcome
 from records.forms import (
     LONG_TEXT,
     SHORT_TEXT,
+    IdChoiceField,
+    IdMultipleChoiceField,
     VersionedForm,
     date_field,
     framework_outcome_choices,
     text_area,
 )
+from themes.models import Theme
 
 from .models import Channel, ConversationKind, ParticipantKind
 
@@ -30,7 +33,7 @@ class StartForm(forms.Form):
     person_took_part = forms.BooleanField(
         label="The person took part", required=False, initial=True
     )
-    key_people = forms.ModelMultipleChoiceField(
+    key_people = IdMultipleChoiceField(
         label="Relatives or carers who took part",
         queryset=None,
         required=False,
@@ -154,7 +157,7 @@ class AgreedOutcomeForm(forms.Form):
         label="These are the person's own words", required=False, initial=True
     )
     why_it_matters = text_area("Why it matters to them")
-    framework_outcomes = forms.ModelMultipleChoiceField(
+    framework_outcomes = IdMultipleChoiceField(
         label="Framework outcomes it relates to",
         queryset=FrameworkOutcome.objects.all(),
         required=False,
@@ -183,7 +186,7 @@ class AgreeForm(VersionedForm):
 
 
 class ReviewEntryForm(forms.Form):
-    point = forms.ModelChoiceField(
+    point = IdChoiceField(
         label="How far is it being achieved?",
         queryset=None,
         widget=forms.RadioSelect,
@@ -194,13 +197,33 @@ class ReviewEntryForm(forms.Form):
     what_helped = text_area("What helped", rows=2)
     what_hindered = text_area("What got in the way", rows=2)
     unintended_outcomes = text_area("Anything not expected", rows=2)
+    helped_themes = IdMultipleChoiceField(
+        label="Themes of what helped",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    hindered_themes = IdMultipleChoiceField(
+        label="Themes of what got in the way",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     plan_needs_change = forms.BooleanField(label="The plan needs to change", required=False)
     plan_change = text_area("How the plan should change", rows=2)
     next_review_on = date_field("Next review")
 
-    def __init__(self, *args, outcome, **kwargs):
+    def __init__(self, *args, outcome, themes, **kwargs):
         super().__init__(*args, **kwargs)
         self.outcome = outcome
+        for name in ("helped_themes", "hindered_themes"):
+            if themes:
+                # The view passes the themes as a list, loaded once for every outcome.
+                self.fields[name].queryset = Theme.objects.filter(
+                    pk__in=[t.pk for t in themes]
+                ).order_by("name")
+            else:
+                del self.fields[name]
         self.fields["point"].queryset = outcome.scale.points.order_by("score")
         self.fields["point"].label_from_instance = lambda p: f"{p.score}: {p.label}"
 

@@ -233,6 +233,8 @@ class ReviewEntry(models.Model):
     plan_needs_change = models.BooleanField(default=False)
     plan_change = models.TextField(blank=True)
     next_review_on = models.DateField(null=True, blank=True)
+    helped_themes = models.ManyToManyField("themes.Theme", blank=True, related_name="+")
+    hindered_themes = models.ManyToManyField("themes.Theme", blank=True, related_name="+")
     recorded_review = models.OneToOneField(
         Review, null=True, blank=True, on_delete=models.PROTECT, related_name="reviewed_in"
     )

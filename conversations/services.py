@@ -86,6 +86,8 @@ class ReviewEntryData:
     plan_needs_change: bool = False
     plan_change: str = ""
     next_review_on: datetime.date | None = None
+    helped_themes: tuple = ()
+    hindered_themes: tuple = ()
 
 
 def _audit(request: HttpRequest, conversation: Conversation, action: str, summary: str) -> None:
@@ -351,8 +353,10 @@ def review_entries_save(
         if data.plan_needs_change and not data.plan_change.strip():
             raise ValidationError({"plan_change": "Say how the plan should change."})
         for field, value in vars(data).items():
-            if field != "outcome_id":
+            if field not in {"outcome_id", "helped_themes", "hindered_themes"}:
                 setattr(entry, field, value)
+        entry.helped_themes.set(data.helped_themes)
+        entry.hindered_themes.set(data.hindered_themes)
     ReviewEntry.objects.bulk_update(
         by_outcome.values(),
         [
@@ -411,6 +415,8 @@ def conversation_confirm(*, request: HttpRequest, conversation: Conversation) ->
                 plan_change=entry.plan_change,
                 views_included=_views_included(current),
                 next_review_on=entry.next_review_on,
+                helped_themes=list(entry.helped_themes.all()),
+                hindered_themes=list(entry.hindered_themes.all()),
             )
             entry.save(update_fields=["recorded_review"])
             reviews += 1

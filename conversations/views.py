@@ -13,7 +13,7 @@ from records.forms import (
     apply_service_errors,
 )
 from records.quality import outcome_prompts, review_prompts
-from records.selectors import person_for_user
+from records.selectors import person_for_user, themes_for_person
 from records.services import person_viewed
 
 from . import services
@@ -397,12 +397,16 @@ def conversation_review(request: HttpRequest, conversation_id: int) -> HttpRespo
     )
     data = request.POST or None
     version_form = VersionedForm(data, initial={"version": conversation.version})
+    themes = list(themes_for_person(conversation.person))
     forms_ = [
         ReviewEntryForm(
             data,
             prefix=f"o{entry.outcome_id}",
             outcome=entry.outcome,
+            themes=themes,
             initial={
+                "helped_themes": list(entry.helped_themes.all()),
+                "hindered_themes": list(entry.hindered_themes.all()),
                 "point": entry.point,
                 "narrative": entry.narrative,
                 "what_helped": entry.what_helped,
@@ -422,7 +426,14 @@ def conversation_review(request: HttpRequest, conversation_id: int) -> HttpRespo
                 conversation=conversation,
                 version=version_form.cleaned_data["version"],
                 entries=[
-                    services.ReviewEntryData(outcome_id=f.outcome.pk, **f.cleaned_data)
+                    services.ReviewEntryData(
+                        outcome_id=f.outcome.pk,
+                        **{
+                            **f.cleaned_data,
+                            "helped_themes": tuple(f.cleaned_data.get("helped_themes") or ()),
+                            "hindered_themes": tuple(f.cleaned_data.get("hindered_themes") or ()),
+                        },
+                    )
                     for f in forms_
                 ],
             )

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
-    """The site's shell: the home page, the health check and the error pages."""
+    """The site's shell: home page, health check, error pages and the configuration site."""
 
     name = "core"
     verbose_name = "Site"

@@ -11,10 +11,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Membership, Organisation, Role, Team
+from accounts.models import Membership, Organisation, OrganisationRole, Role, Team
 from frameworks.models import FrameworkOutcome, RatingScale
 from records.models import Action, CaseloadEntry, KeyPerson, Outcome, Person, Review
-from records.services import outcome_progress_refresh
+from records.services import outcome_progress_refresh, outcome_quality, review_quality
+from themes.models import Theme
 
 DEMO_PASSWORD = "demo-password-1"  # noqa: S105 - documented demo login, DEBUG only
 ORGANISATION = "Demo Health and Social Care Partnership"
@@ -181,6 +182,11 @@ def demo_data_load() -> DemoLoaded:
                 user=user, team=teams[team_name], defaults={"role": role}
             )
 
+    # The demo manager also sees the organisation-wide report.
+    OrganisationRole.objects.get_or_create(
+        user=user_model.objects.get(username="demo-manager"), organisation=organisation
+    )
+
     people_created = 0
     for full_name, preferred, team_names in DEMO_PEOPLE:
         person, created = Person.objects.get_or_create(
@@ -190,8 +196,12 @@ def demo_data_load() -> DemoLoaded:
         for team_name in team_names:
             CaseloadEntry.objects.get_or_create(person=person, team=teams[team_name])
     author = user_model.objects.get(username="demo-practitioner")
+    themes = {
+        name: Theme.objects.get_or_create(organisation=organisation, name=name)[0]
+        for name in DEMO_THEMES
+    }
     for person in Person.objects.filter(full_name__in=DEMO_OUTCOMES, outcomes__isnull=True):
-        _demo_outcomes(person, DEMO_OUTCOMES[person.full_name], author)
+        _demo_outcomes(person, DEMO_OUTCOMES[person.full_name], author, themes)
     iris = Person.objects.get(full_name="Iris Mackenzie")
     if not iris.key_people.exists():
         KeyPerson.objects.create(
@@ -200,7 +210,7 @@ def demo_data_load() -> DemoLoaded:
     return DemoLoaded(users_created=users_created, people_created=people_created)
 
 
-def _demo_outcomes(person: Person, specs: list[dict], author) -> None:
+def _demo_outcomes(person: Person, specs: list[dict], author, themes: dict) -> None:
     """A year of outcomes and reviews, ending with a review due soon or overdue."""
     scale = RatingScale.objects.get(key="extent-achieved")
     points = {p.score: p for p in scale.points.all()}
@@ -225,7 +235,7 @@ def _demo_outcomes(person: Person, specs: list[dict], author) -> None:
             for i, (d, who, when, where) in enumerate(spec["actions"], start=1)
         )
         for i, (score, narrative, helped, hindered) in enumerate(spec["reviews"], start=1):
-            Review.objects.create(
+            review = Review.objects.create(
                 outcome=outcome,
                 reviewed_on=started + datetime.timedelta(days=90 * i),
                 point=points[score],
@@ -235,4 +245,30 @@ def _demo_outcomes(person: Person, specs: list[dict], author) -> None:
                 views_included=f"{person.display_name} and the practitioner",
                 created_by=author,
             )
+            review.quality = review_quality(review)
+            review.save()
+            review.helped_themes.set(_themes_in(helped, themes))
+            review.hindered_themes.set(_themes_in(hindered, themes))
+        outcome.quality = outcome_quality(outcome, list(outcome.framework_outcomes.all()))
+        outcome.save()
         outcome_progress_refresh(outcome)
+
+
+# Demo themes of what helps and hinders, with words that suggest each in the demo reviews.
+DEMO_THEMES = {
+    "Family and friends": ("Bill", "Jean", "son", "brother", "daughter", "Ann", "neighbour"),
+    "Transport": ("transport", "bus", "driver", "drove"),
+    "Equipment and adaptations": ("stool", "equipment"),
+    "Health": ("infection", "pain", "hip", "tired", "hospital", "physio", "nurse", "exercises"),
+    "Community groups and places": ("choir", "club", "garden", "carers centre"),
+    "Weather": ("rain", "weather"),
+}
+
+
+def _themes_in(text: str, themes: dict) -> list:
+    lowered = text.lower()
+    return [
+        theme
+        for name, theme in themes.items()
+        if any(w.lower() in lowered for w in DEMO_THEMES[name])
+    ]

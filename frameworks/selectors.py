@@ -1,13 +1,30 @@
 """Reads of frameworks and scales, shaped for the pages that show them."""
 
-from django.db.models import Prefetch, QuerySet
+import uuid
 
-from .models import Framework, FrameworkCategory, FrameworkOutcome, ScalePoint
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from audit.models import AuditEvent
+from core.usage import Use, uses_of
+from records.models import Outcome, Review
+
+from .gas import GasRound, gas_rounds
+from .models import (
+    Framework,
+    FrameworkCategory,
+    FrameworkOutcome,
+    RatingScale,
+    ScaleKind,
+    ScalePoint,
+)
+
+FRAMEWORK_EVENTS = "frameworks.framework"
+SCALE_EVENTS = "frameworks.ratingscale"
 
 
-def frameworks_with_outcomes() -> QuerySet[Framework]:
-    """Every framework with its scale points, categories and outcomes, in four queries."""
-    return Framework.objects.select_related("scale").prefetch_related(
+def _with_tree(frameworks: QuerySet[Framework]) -> QuerySet[Framework]:
+    return frameworks.select_related("scale").prefetch_related(
         Prefetch("scale__points", queryset=ScalePoint.objects.order_by("score")),
         Prefetch(
             "categories",
@@ -16,3 +33,151 @@ def frameworks_with_outcomes() -> QuerySet[Framework]:
             ),
         ),
     )
+
+
+def frameworks_with_outcomes() -> QuerySet[Framework]:
+    """The current version of every framework, with scale points, categories and outcomes.
+
+    Four queries however many frameworks there are. Retired frameworks are
+    included (the page marks them); superseded versions are not.
+    """
+    return _with_tree(Framework.objects.filter(superseded_at__isnull=True)).order_by(
+        F("retired_at").asc(nulls_first=True), "name"
+    )
+
+
+def framework_for_page(framework_id: int) -> Framework:
+    """One framework version, any version, with everything its page shows (or 404)."""
+    return get_object_or_404(_with_tree(Framework.objects.all()), pk=framework_id)
+
+
+def outcomes_for_recording() -> QuerySet[FrameworkOutcome]:
+    """The framework outcomes a practitioner may link a new personal outcome to.
+
+    Only the current version of each framework that is not retired, and only
+    its outcomes that are not retired; in framework, category and outcome order.
+    """
+    return (
+        FrameworkOutcome.objects.filter(
+            retired_at__isnull=True,
+            category__framework__retired_at__isnull=True,
+            category__framework__superseded_at__isnull=True,
+        )
+        .select_related("category__framework")
+        .order_by("category__framework__name", "category__order", "order", "pk")
+    )
+
+
+def framework_versions(framework: Framework) -> QuerySet[Framework]:
+    """Every version of ``framework``, newest first."""
+    return Framework.objects.filter(lineage=framework.lineage).order_by("-version")
+
+
+def framework_history(framework: Framework) -> QuerySet[AuditEvent]:
+    """Who changed what in any version of ``framework``, newest first, from the audit trail."""
+    ids = [
+        str(pk)
+        for pk in Framework.objects.filter(lineage=framework.lineage).values_list("pk", flat=True)
+    ]
+    return (
+        AuditEvent.objects.filter(object_type=FRAMEWORK_EVENTS, object_id__in=ids)
+        .select_related("actor")
+        .order_by("-occurred_at", "-id")
+    )
+
+
+def framework_version_uses(framework: Framework) -> list[Use]:
+    """What has been recorded against this version of ``framework`` (empty if nothing)."""
+    outcomes = FrameworkOutcome.objects.filter(category__framework=framework)
+    return uses_of(outcomes, ignore_apps={"frameworks"})
+
+
+def framework_uses(framework: Framework) -> list[Use]:
+    """What has been recorded against any version of ``framework``."""
+    outcomes = FrameworkOutcome.objects.filter(category__framework__lineage=framework.lineage)
+    return uses_of(outcomes, ignore_apps={"frameworks"})
+
+
+def outcome_identity_uses(identity: uuid.UUID) -> list[Use]:
+    """What has been recorded against any version of one framework outcome."""
+    return uses_of(FrameworkOutcome.objects.filter(identity=identity), ignore_apps={"frameworks"})
+
+
+def scales_with_points() -> QuerySet[RatingScale]:
+    """The current version of every scale with its points and how many frameworks use it."""
+    return (
+        RatingScale.objects.filter(superseded_at__isnull=True)
+        .annotate(
+            framework_count=Count(
+                "frameworks", filter=Q(frameworks__superseded_at__isnull=True), distinct=True
+            )
+        )
+        .prefetch_related(Prefetch("points", queryset=ScalePoint.objects.order_by("score")))
+        .order_by(F("retired_at").asc(nulls_first=True), "name")
+    )
+
+
+def scale_for_page(scale_id: int) -> RatingScale:
+    """One scale version with its points (or 404)."""
+    scales = RatingScale.objects.prefetch_related(
+        Prefetch("points", queryset=ScalePoint.objects.order_by("score"))
+    )
+    return get_object_or_404(scales, pk=scale_id)
+
+
+def scales_for_choosing(*, keep: RatingScale | None = None) -> QuerySet[RatingScale]:
+    """Scales a framework may be put on: current and not retired (plus ``keep``)."""
+    choosable = Q(superseded_at__isnull=True, retired_at__isnull=True)
+    if keep is not None:
+        choosable |= Q(pk=keep.pk)
+    return RatingScale.objects.filter(choosable).order_by("name")
+
+
+def scale_versions(scale: RatingScale) -> QuerySet[RatingScale]:
+    return RatingScale.objects.filter(lineage=scale.lineage).order_by("-version")
+
+
+def scale_history(scale: RatingScale) -> QuerySet[AuditEvent]:
+    """Who changed what in any version of ``scale``, newest first, from the audit trail."""
+    ids = [
+        str(pk)
+        for pk in RatingScale.objects.filter(lineage=scale.lineage).values_list("pk", flat=True)
+    ]
+    return (
+        AuditEvent.objects.filter(object_type=SCALE_EVENTS, object_id__in=ids)
+        .select_related("actor")
+        .order_by("-occurred_at", "-id")
+    )
+
+
+def scale_version_uses(scale: RatingScale) -> list[Use]:
+    """What has been rated on, or recorded against, this version of ``scale``."""
+    return uses_of(RatingScale.objects.filter(pk=scale.pk), ignore_apps={"frameworks"}) + uses_of(
+        ScalePoint.objects.filter(scale=scale), ignore_apps={"frameworks"}
+    )
+
+
+def scale_uses(scale: RatingScale) -> list[Use]:
+    """What has been rated on any version of ``scale``."""
+    return uses_of(
+        RatingScale.objects.filter(lineage=scale.lineage), ignore_apps={"frameworks"}
+    ) + uses_of(ScalePoint.objects.filter(scale__lineage=scale.lineage), ignore_apps={"frameworks"})
+
+
+def frameworks_on_scale(scale: RatingScale) -> QuerySet[Framework]:
+    """Frameworks (any version) that use any version of ``scale``, current ones first."""
+    return Framework.objects.filter(scale__lineage=scale.lineage).order_by("name", "version")
+
+
+def gas_rounds_for_person(person_id: int) -> list[GasRound]:
+    """The person's GAS T-score at each review round (see ``frameworks.gas.gas_rounds``).
+
+    For reports and other pages that have not loaded the person's outcomes:
+    three queries.
+    """
+    outcomes = (
+        Outcome.objects.filter(person_id=person_id, scale__kind=ScaleKind.GAS)
+        .select_related("scale")
+        .prefetch_related(Prefetch("reviews", queryset=Review.objects.select_related("point")))
+    )
+    return gas_rounds(outcomes)

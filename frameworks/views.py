@@ -1,13 +1,399 @@
+"""Admin pages for outcome frameworks and rating scales.
+
+Every page here is for admins only. Changes go through the services, which
+decide between changing a version in place and making a new one.
+"""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
 
 from accounts.decorators import role_required
 from accounts.models import Role
+from core.usage import describe_uses
 
-from .selectors import frameworks_with_outcomes
+from . import services
+from .exchange import MAX_FILE_BYTES, ImportRefused, framework_export, framework_import
+from .forms import CopyForm, FrameworkTreeForm, ImportForm, ScaleForm
+from .models import Framework, FrameworkOutcome, RatingScale
+from .selectors import (
+    framework_for_page,
+    framework_history,
+    framework_uses,
+    framework_version_uses,
+    framework_versions,
+    frameworks_on_scale,
+    frameworks_with_outcomes,
+    scale_for_page,
+    scale_history,
+    scale_uses,
+    scale_version_uses,
+    scale_versions,
+    scales_with_points,
+)
+
+HISTORY_LENGTH = 50
+admin_only = role_required(Role.ADMIN)
 
 
-@role_required(Role.ADMIN)
+def _message_for(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@admin_only
 def framework_list(request: HttpRequest) -> HttpResponse:
     frameworks = frameworks_with_outcomes()
     return render(request, "frameworks/framework_list.html", {"frameworks": frameworks})
+
+
+@admin_only
+def framework_detail(request: HttpRequest, framework_id: int) -> HttpResponse:
+    framework = framework_for_page(framework_id)
+    uses = framework_version_uses(framework)
+    return render(
+        request,
+        "frameworks/framework_detail.html",
+        {
+            "framework": framework,
+            "uses": describe_uses(uses),
+            "versions": framework_versions(framework),
+            "history": framework_history(framework)[:HISTORY_LENGTH],
+        },
+    )
+
+
+def _tree_page(request, form: FrameworkTreeForm, *, framework=None, title: str) -> HttpResponse:
+    return render(
+        request,
+        "frameworks/framework_form.html",
+        {
+            "form": form,
+            "framework": framework,
+            "title": title,
+            "in_use": framework is not None and bool(framework_version_uses(framework)),
+        },
+    )
+
+
+@admin_only
+def framework_add(request: HttpRequest) -> HttpResponse:
+    form = FrameworkTreeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        spec = form.spec()
+        try:
+            framework = services.framework_create(
+                request=request, spec=spec, scale=form.details.cleaned_data["scale"]
+            )
+        except ValidationError as error:
+            form.show_errors(error)
+        else:
+            messages.success(request, f"The framework “{framework.name}” has been created.")
+            return redirect("framework_detail", framework_id=framework.pk)
+    return _tree_page(request, form, title="Add a framework")
+
+
+@admin_only
+def framework_edit(request: HttpRequest, framework_id: int) -> HttpResponse:
+    framework = framework_for_page(framework_id)
+    if not framework.is_current:
+        messages.info(request, services.OLD_FRAMEWORK_VERSION)
+        return redirect("framework_detail", framework_id=framework.pk)
+    form = FrameworkTreeForm(request.POST or None, framework=framework)
+    if request.method == "POST" and form.is_valid():
+        spec = form.spec()
+        try:
+            saved = services.framework_update(
+                request=request,
+                framework=framework,
+                spec=spec,
+                scale=form.details.cleaned_data["scale"],
+            )
+        except ValidationError as error:
+            form.show_errors(error)
+        else:
+            if saved.pk != framework.pk:
+                messages.success(
+                    request,
+                    f"Saved as version {saved.version}. Outcomes recorded under version "
+                    f"{framework.version} keep the wording they were recorded with.",
+                )
+            else:
+                messages.success(request, "The framework has been saved.")
+            return redirect("framework_detail", framework_id=saved.pk)
+    return _tree_page(
+        request, form, framework=framework, title=f"Change the framework: {framework.name}"
+    )
+
+
+@admin_only
+def framework_copy(request: HttpRequest, framework_id: int) -> HttpResponse:
+    framework = get_object_or_404(Framework, pk=framework_id)
+    form = CopyForm(request.POST or None, initial={"name": f"Copy of {framework.name}"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy = services.framework_copy(
+                request=request, framework=framework, name=form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict") and "name" in error.error_dict:
+                form.add_error("name", error.error_dict["name"])
+            else:
+                form.add_error(None, _message_for(error))
+        else:
+            messages.success(request, "The copy has been made. Change it as you need.")
+            return redirect("framework_edit", framework_id=copy.pk)
+    return render(request, "frameworks/framework_copy.html", {"form": form, "framework": framework})
+
+
+def _framework_action(request, framework_id: int, service, done: str) -> HttpResponse:
+    framework = get_object_or_404(Framework, pk=framework_id)
+    try:
+        service(request=request, framework=framework)
+    except ValidationError as error:
+        messages.error(request, _message_for(error))
+    else:
+        messages.success(request, done)
+    return redirect("framework_detail", framework_id=framework.pk)
+
+
+@admin_only
+@require_POST
+def framework_retire(request: HttpRequest, framework_id: int) -> HttpResponse:
+    return _framework_action(
+        request,
+        framework_id,
+        services.framework_retire,
+        "The framework is retired: it is no longer offered for new outcomes. "
+        "Outcomes already recorded keep it, and it stays in reports.",
+    )
+
+
+@admin_only
+@require_POST
+def framework_reinstate(request: HttpRequest, framework_id: int) -> HttpResponse:
+    return _framework_action(
+        request,
+        framework_id,
+        services.framework_reinstate,
+        "The framework is offered for new outcomes again.",
+    )
+
+
+@admin_only
+def framework_delete(request: HttpRequest, framework_id: int) -> HttpResponse:
+    framework = get_object_or_404(Framework, pk=framework_id)
+    uses = framework_uses(framework)
+    if request.method == "POST" and not uses:
+        try:
+            services.framework_delete(request=request, framework=framework)
+        except ValidationError as error:
+            messages.error(request, _message_for(error))
+            return redirect("framework_detail", framework_id=framework.pk)
+        messages.success(request, f"The framework “{framework.name}” has been deleted.")
+        return redirect("framework_list")
+    if request.method == "POST":
+        messages.error(request, "This framework is in use, so it has not been deleted.")
+    return render(
+        request,
+        "frameworks/framework_delete.html",
+        {"framework": framework, "uses": describe_uses(uses)},
+    )
+
+
+def _outcome_action(request, outcome_id: int, *, retire: bool) -> HttpResponse:
+    outcome = get_object_or_404(
+        FrameworkOutcome.objects.select_related("category__framework"), pk=outcome_id
+    )
+    service = services.framework_outcome_retire if retire else services.framework_outcome_reinstate
+    try:
+        service(request=request, outcome=outcome)
+    except ValidationError as error:
+        messages.error(request, _message_for(error))
+    else:
+        messages.success(
+            request,
+            f"“{outcome.short_name}” is retired: it is no longer offered for new outcomes, "
+            "and stays on the records and in the reports that have it."
+            if retire
+            else f"“{outcome.short_name}” is offered for new outcomes again.",
+        )
+    return redirect("framework_detail", framework_id=outcome.category.framework_id)
+
+
+@admin_only
+@require_POST
+def framework_outcome_retire(request: HttpRequest, outcome_id: int) -> HttpResponse:
+    return _outcome_action(request, outcome_id, retire=True)
+
+
+@admin_only
+@require_POST
+def framework_outcome_reinstate(request: HttpRequest, outcome_id: int) -> HttpResponse:
+    return _outcome_action(request, outcome_id, retire=False)
+
+
+@admin_only
+def framework_export_file(request: HttpRequest, framework_id: int) -> HttpResponse:
+    framework = framework_for_page(framework_id)
+    document = framework_export(framework)
+    response = HttpResponse(
+        json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+        content_type="application/json; charset=utf-8",
+    )
+    filename = f"{slugify(framework.name) or 'framework'}-v{framework.version}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@admin_only
+def framework_import_file(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            form.add_error("file", f"The file is larger than {MAX_FILE_BYTES // 1000} kB.")
+        else:
+            try:
+                framework = framework_import(request=request, content=upload.read())
+            except ImportRefused as refused:
+                problems = refused.problems
+            else:
+                messages.success(request, f"The framework “{framework.name}” has been imported.")
+                return redirect("framework_detail", framework_id=framework.pk)
+    return render(request, "frameworks/framework_import.html", {"form": form, "problems": problems})
+
+
+# Rating scales -----------------------------------------------------------------
+
+
+@admin_only
+def scale_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "frameworks/scale_list.html", {"scales": scales_with_points()})
+
+
+@admin_only
+def scale_detail(request: HttpRequest, scale_id: int) -> HttpResponse:
+    scale = scale_for_page(scale_id)
+    return render(
+        request,
+        "frameworks/scale_detail.html",
+        {
+            "scale": scale,
+            "uses": describe_uses(scale_version_uses(scale)),
+            "frameworks": frameworks_on_scale(scale).filter(superseded_at__isnull=True),
+            "versions": scale_versions(scale),
+            "history": scale_history(scale)[:HISTORY_LENGTH],
+        },
+    )
+
+
+def _scale_page(request, form: ScaleForm, *, scale=None, title: str) -> HttpResponse:
+    return render(
+        request,
+        "frameworks/scale_form.html",
+        {
+            "form": form,
+            "scale": scale,
+            "title": title,
+            "in_use": scale is not None and bool(scale_version_uses(scale)),
+        },
+    )
+
+
+@admin_only
+def scale_add(request: HttpRequest) -> HttpResponse:
+    form = ScaleForm(request.POST or None, kind=request.GET.get("kind", ""))
+    if request.method == "POST" and form.is_valid():
+        try:
+            scale = services.scale_create(request=request, spec=form.spec())
+        except ValidationError as error:
+            form.show_errors(error)
+        else:
+            messages.success(request, f"The scale “{scale.name}” has been created.")
+            return redirect("scale_detail", scale_id=scale.pk)
+    return _scale_page(request, form, title="Add a rating scale")
+
+
+@admin_only
+def scale_edit(request: HttpRequest, scale_id: int) -> HttpResponse:
+    scale = scale_for_page(scale_id)
+    if not scale.is_current:
+        messages.info(request, services.OLD_SCALE_VERSION)
+        return redirect("scale_detail", scale_id=scale.pk)
+    form = ScaleForm(request.POST or None, scale=scale)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.scale_update(request=request, scale=scale, spec=form.spec())
+        except ValidationError as error:
+            form.show_errors(error)
+        else:
+            if saved.pk != scale.pk:
+                messages.success(
+                    request,
+                    f"Saved as version {saved.version}. Ratings made on version "
+                    f"{scale.version} keep the meaning they were made with; frameworks on "
+                    "this scale now use the new version.",
+                )
+            else:
+                messages.success(request, "The scale has been saved.")
+            return redirect("scale_detail", scale_id=saved.pk)
+    return _scale_page(request, form, scale=scale, title=f"Change the scale: {scale.name}")
+
+
+def _scale_action(request, scale_id: int, service, done: str) -> HttpResponse:
+    scale = get_object_or_404(RatingScale, pk=scale_id)
+    try:
+        service(request=request, scale=scale)
+    except ValidationError as error:
+        messages.error(request, _message_for(error))
+    else:
+        messages.success(request, done)
+    return redirect("scale_detail", scale_id=scale.pk)
+
+
+@admin_only
+@require_POST
+def scale_retire(request: HttpRequest, scale_id: int) -> HttpResponse:
+    return _scale_action(
+        request,
+        scale_id,
+        services.scale_retire,
+        "The scale is retired: it is no longer offered for frameworks. "
+        "Ratings already made on it keep their meaning.",
+    )
+
+
+@admin_only
+@require_POST
+def scale_reinstate(request: HttpRequest, scale_id: int) -> HttpResponse:
+    return _scale_action(
+        request, scale_id, services.scale_reinstate, "The scale is offered for frameworks again."
+    )
+
+
+@admin_only
+def scale_delete(request: HttpRequest, scale_id: int) -> HttpResponse:
+    scale = get_object_or_404(RatingScale, pk=scale_id)
+    uses = describe_uses(scale_uses(scale))
+    frameworks = list(frameworks_on_scale(scale))
+    if request.method == "POST" and not uses and not frameworks:
+        try:
+            services.scale_delete(request=request, scale=scale)
+        except ValidationError as error:
+            messages.error(request, _message_for(error))
+            return redirect("scale_detail", scale_id=scale.pk)
+        messages.success(request, f"The scale “{scale.name}” has been deleted.")
+        return redirect("scale_list")
+    if request.method == "POST":
+        messages.error(request, "This scale is in use, so it has not been deleted.")
+    return render(
+        request,
+        "frameworks/scale_delete.html",
+        {"scale": scale, "uses": uses, "frameworks": frameworks},
+    )

@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from core.configuration import site as configuration_site
+
 urlpatterns = [
     path("", include("core.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -18,4 +20,6 @@ urlpatterns = [
     path("frameworks/", include("frameworks.urls")),
     path("", include("records.urls")),
     path("", include("conversations.urls")),
+    path("reports/", include("reports.urls")),
+    path("admin/", configuration_site.urls),
 ]

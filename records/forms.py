@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from frameworks.models import FrameworkOutcome
+from frameworks.selectors import outcomes_for_recording
 
 from .models import EngagementChannel, OutcomeStatus
 from .services import ActionData
@@ -31,6 +32,41 @@ def text_area(label: str, *, required: bool = False, help_text: str = "", rows: 
         max_length=LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": rows}),
     )
+
+
+# The range of a 64-bit primary key: anything outside it cannot be a row, and
+# SQLite raises OverflowError (a server error) if it is sent in a query.
+MIN_ID, MAX_ID = -(2**63), 2**63 - 1
+
+
+def _valid_id(value) -> bool:
+    try:
+        return MIN_ID <= int(str(value)) <= MAX_ID
+    except (TypeError, ValueError):
+        return False
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A model choice that refuses impossible ids with a message, on any database."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not _valid_id(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several model choices, refusing impossible ids with a message, on any database."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else [value]:
+            if not _valid_id(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -76,7 +112,7 @@ class PersonForm(VersionedForm):
         super().__init__(*args, **kwargs)
         if teams is not None:
             # Adding a person: choose caseloads; the version starts at 1.
-            self.fields["teams"] = forms.ModelMultipleChoiceField(
+            self.fields["teams"] = IdMultipleChoiceField(
                 label="Caseloads they join",
                 queryset=teams,
                 widget=forms.CheckboxSelectMultiple,
@@ -110,14 +146,7 @@ KeyPersonFormSet = forms.formset_factory(KeyPersonForm, extra=2, can_delete=True
 def framework_outcome_choices() -> list:
     """Current framework outcomes grouped as "framework: category", in framework order."""
     groups: dict[str, list] = {}
-    outcomes = (
-        FrameworkOutcome.objects.filter(
-            retired_at__isnull=True, category__framework__retired_at__isnull=True
-        )
-        .select_related("category__framework")
-        .order_by("category__framework__name", "category__order", "order", "pk")
-    )
-    for fo in outcomes:
+    for fo in outcomes_for_recording():
         label = f"{fo.category.framework.name}: {fo.category.name}"
         groups.setdefault(label, []).append((fo.pk, fo.short_name))
     return list(groups.items())
@@ -136,7 +165,7 @@ class OutcomeForm(VersionedForm):
         help_text="Untick if this is someone else's account of what matters.",
     )
     why_it_matters = text_area("Why it matters to them")
-    framework_outcomes = forms.ModelMultipleChoiceField(
+    framework_outcomes = IdMultipleChoiceField(
         label="Framework outcomes it relates to",
         queryset=FrameworkOutcome.objects.all(),
         required=False,
@@ -151,9 +180,18 @@ class OutcomeForm(VersionedForm):
         "Date achieved or stopped", help_text="Only if no longer active."
     )
 
-    def __init__(self, *args, creating: bool = False, **kwargs):
+    def __init__(self, *args, creating: bool = False, linked=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["framework_outcomes"].choices = framework_outcome_choices()
+        choices = framework_outcome_choices()
+        # Links to a retired or superseded framework outcome stay on offer (and
+        # ticked) for the outcome that has them, so saving never drops them.
+        offered = {pk for _, group in choices for pk, _ in group}
+        kept = [
+            (fo.pk, f"{fo.short_name} (no longer offered)") for fo in linked if fo.pk not in offered
+        ]
+        if kept:
+            choices.append(("Linked before", kept))
+        self.fields["framework_outcomes"].choices = choices
         if creating:
             del self.fields["status"]
             del self.fields["status_changed_on"]
@@ -203,7 +241,7 @@ def actions_from_formset(formset) -> list:
 
 class ReviewForm(forms.Form):
     reviewed_on = date_field("Date of the review", required=True)
-    point = forms.ModelChoiceField(
+    point = IdChoiceField(
         label="How far is it being achieved?",
         queryset=None,
         widget=forms.RadioSelect,
@@ -216,6 +254,18 @@ class ReviewForm(forms.Form):
     unintended_outcomes = text_area("Anything that happened that was not expected")
     plan_needs_change = forms.BooleanField(label="The plan needs to change", required=False)
     plan_change = text_area("How the plan should change")
+    helped_themes = IdMultipleChoiceField(
+        label="Themes of what helped",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    hindered_themes = IdMultipleChoiceField(
+        label="Themes of what got in the way",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     views_included = forms.CharField(
         label="Whose views are included",
         max_length=1000,
@@ -223,9 +273,14 @@ class ReviewForm(forms.Form):
         help_text="For example: Iris, her daughter Ann, the district nurse.",
     )
 
-    def __init__(self, *args, scale, **kwargs):
+    def __init__(self, *args, scale, themes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["point"].queryset = scale.points.order_by("score")
+        for name in ("helped_themes", "hindered_themes"):
+            if themes.exists():
+                self.fields[name].queryset = themes
+            else:
+                del self.fields[name]
         self.fields["point"].label_from_instance = lambda p: f"{p.score}: {p.label}"
         self.fields["reviewed_on"].initial = timezone.localdate()
 
@@ -249,9 +304,7 @@ class CloseForm(forms.Form):
 
 class CaseloadFilterForm(forms.Form):
     q = forms.CharField(label="Search by name or CHI number", required=False, max_length=200)
-    team = forms.ModelChoiceField(
-        label="Team", queryset=None, required=False, empty_label="All your teams"
-    )
+    team = IdChoiceField(label="Team", queryset=None, required=False, empty_label="All your teams")
     sort = forms.ChoiceField(
         label="Sort by",
         choices=[("name", "Name"), ("next_review", "Next review date")],
@@ -266,3 +319,5 @@ class CaseloadFilterForm(forms.Form):
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
+        for name in ("team", "sort", "closed"):
+            self.fields[name].widget.attrs["class"] = "form-select"

@@ -5,6 +5,9 @@ from django.db.models import Q
 from accounts.models import Team
 from frameworks.models import Band, FrameworkOutcome, RatingScale, ScalePoint
 
+QUALITY_CRITERIA_OUTCOME = ("outcome_not_output", "personalised", "contribution", "own_voice")
+QUALITY_CRITERIA_REVIEW = ("narrative", "helps_hinders", "own_voice")
+
 
 class EngagementChannel(models.TextChoices):
     """How the person's view is gathered, fitted to how they communicate."""
@@ -115,6 +118,9 @@ class Outcome(models.Model):
         FrameworkOutcome, related_name="personal_outcomes", blank=True
     )
     scale = models.ForeignKey(RatingScale, on_delete=models.PROTECT, related_name="outcomes")
+    # How much the outcome counts in the person's Goal Attainment Scaling
+    # T-score (frameworks.gas); used only when the scale is a GAS scale.
+    gas_weight = models.PositiveSmallIntegerField("GAS weight", default=1)
     contribution = models.TextField("what the person and family will do", blank=True)
     next_review_on = models.DateField("next review", null=True, blank=True)
     status = models.CharField(
@@ -138,8 +144,12 @@ class Outcome(models.Model):
     latest_score = models.IntegerField(null=True, blank=True)
     latest_band = models.CharField(max_length=20, choices=Band.choices, blank=True)
     rating_count = models.PositiveIntegerField(default=0)
-    # Which of the four core recording criteria it met (records.quality).
-    quality = models.JSONField(default=list, blank=True)
+    # Which of the four core recording criteria it met (records.quality), as
+    # columns so reports count them with a plain aggregate on any database.
+    meets_outcome_not_output = models.BooleanField(default=False)
+    meets_personalised = models.BooleanField(default=False)
+    meets_contribution = models.BooleanField(default=False)
+    meets_own_voice = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -161,10 +171,24 @@ class Outcome(models.Model):
                 condition=Q(status=OutcomeStatus.ACTIVE) | Q(status_changed_on__isnull=False),
                 name="closed_outcome_has_status_date",
             ),
+            models.CheckConstraint(
+                condition=Q(gas_weight__gte=1, gas_weight__lte=100),
+                name="outcome_gas_weight_in_range",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.what_matters[:80]
+
+    @property
+    def quality(self) -> list[str]:
+        """The recording criteria met, by name (see records.quality)."""
+        return [c for c in QUALITY_CRITERIA_OUTCOME if getattr(self, f"meets_{c}")]
+
+    @quality.setter
+    def quality(self, met: list[str]) -> None:
+        for criterion in QUALITY_CRITERIA_OUTCOME:
+            setattr(self, f"meets_{criterion}", criterion in met)
 
 
 class Action(models.Model):
@@ -197,11 +221,20 @@ class Review(models.Model):
     plan_needs_change = models.BooleanField("the plan needs to change", default=False)
     plan_change = models.TextField("how the plan should change", blank=True)
     views_included = models.TextField("whose views were included", blank=True)
+    # Admin-defined themes of what helped and what hindered, for reports.
+    helped_themes = models.ManyToManyField(
+        "themes.Theme", blank=True, related_name="reviews_helped"
+    )
+    hindered_themes = models.ManyToManyField(
+        "themes.Theme", blank=True, related_name="reviews_hindered"
+    )
     amends = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="amendment"
     )
     amendment_reason = models.TextField(blank=True)
-    quality = models.JSONField(default=list, blank=True)
+    meets_narrative = models.BooleanField(default=False)
+    meets_helps_hinders = models.BooleanField(default=False)
+    meets_own_voice = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -219,3 +252,13 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"Review of {self.outcome_id} on {self.reviewed_on}"
+
+    @property
+    def quality(self) -> list[str]:
+        """The recording criteria met, by name (see records.quality)."""
+        return [c for c in QUALITY_CRITERIA_REVIEW if getattr(self, f"meets_{c}")]
+
+    @quality.setter
+    def quality(self, met: list[str]) -> None:
+        for criterion in QUALITY_CRITERIA_REVIEW:
+            setattr(self, f"meets_{criterion}", criterion in met)

@@ -22,8 +22,10 @@ criteria it met, so reports can count recording quality.
 import re
 from dataclasses import dataclass
 
-OUTCOME_CRITERIA = ("outcome_not_output", "personalised", "contribution", "own_voice")
-REVIEW_CRITERIA = ("narrative", "helps_hinders", "own_voice")
+from .models import QUALITY_CRITERIA_OUTCOME, QUALITY_CRITERIA_REVIEW
+
+OUTCOME_CRITERIA = QUALITY_CRITERIA_OUTCOME
+REVIEW_CRITERIA = QUALITY_CRITERIA_REVIEW
 
 # Words that describe a service or an output rather than what the person wants
 # from life. Matched case-insensitively on word boundaries.

@@ -17,6 +17,7 @@ from accounts.models import Membership, Role, Team
 from audit.services import audit_record
 from conversations.models import Conversation
 from frameworks.models import FrameworkOutcome
+from themes.selectors import themes_for_recording
 
 from .models import Action, CaseloadEntry, KeyPerson, Outcome, OutcomeStatus, Person, Review
 
@@ -183,6 +184,13 @@ def person_page(person: Person) -> Person:
             ),
         )
         .get()
+    )
+
+
+def themes_for_person(person: Person):
+    """The active themes of the organisations whose teams support the person."""
+    return themes_for_recording(
+        CaseloadEntry.objects.filter(person=person).values_list("team__organisation_id", flat=True)
     )
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import Team
 from audit.services import audit_record, changes_between
 from frameworks.models import FrameworkOutcome, RatingScale, ScalePoint
+from themes.selectors import themes_for_recording
 
 from .chi import chi_normalise, chi_problem
 from .models import (
@@ -85,6 +86,8 @@ def _snapshot(obj, fields: Iterable[str]) -> dict:
 
 
 def _check_person(*, chi_number: str, date_of_birth, person_id: int | None) -> str:
+    if date_of_birth and date_of_birth > timezone.localdate():
+        raise ValidationError({"date_of_birth": "The date of birth cannot be in the future."})
     chi = chi_normalise(chi_number or "")
     if not chi:
         return ""
@@ -328,11 +331,17 @@ def outcome_record(
     if person.closed_on:
         raise ValidationError("This record is closed. Reopen it to add outcomes.")
     _check_outcome(what_matters=what_matters, status=OutcomeStatus.ACTIVE, status_changed_on=None)
-    retired = [fo for fo in framework_outcomes if fo.retired_at]
+    retired = [
+        fo
+        for fo in framework_outcomes
+        if fo.retired_at or fo.category.framework.retired_at or fo.category.framework.superseded_at
+    ]
     if retired:
         raise ValidationError(
             {"framework_outcomes": f"{retired[0]} is retired; choose a current outcome."}
         )
+    if started_on and started_on > timezone.localdate():
+        raise ValidationError({"started_on": "The date it was agreed cannot be in the future."})
     outcome = Outcome(
         person=person,
         what_matters=what_matters,
@@ -400,7 +409,9 @@ def outcome_update(
     if actions is not None:
         _replace_actions(current, actions)
     current.quality = outcome_quality(current, list(current.framework_outcomes.all()))
-    Outcome.objects.filter(pk=current.pk).update(quality=current.quality)
+    Outcome.objects.filter(pk=current.pk).update(
+        **{f"meets_{c}": c in current.quality for c in OUTCOME_CRITERIA}
+    )
     audit_record(
         actor=request.user,
         action="update",
@@ -429,6 +440,23 @@ def outcome_progress_refresh(outcome: Outcome) -> None:
         latest_band=latest.point.band if latest else "",
         rating_count=len(reviews),
     )
+
+
+def _set_themes(review: Review, person_id: int, helped: Sequence, hindered: Sequence) -> None:
+    """Tag the review with themes of the organisations whose teams support the person."""
+    chosen = {*helped, *hindered}
+    if chosen:
+        allowed = set(
+            themes_for_recording(
+                CaseloadEntry.objects.filter(person_id=person_id).values_list(
+                    "team__organisation_id", flat=True
+                )
+            ).values_list("pk", flat=True)
+        )
+        if any(t.pk not in allowed for t in chosen):
+            raise ValidationError("Choose themes from your organisation's current list.")
+    review.helped_themes.set(helped)
+    review.hindered_themes.set(hindered)
 
 
 def _check_review(*, outcome: Outcome, point: ScalePoint, reviewed_on: datetime.date) -> None:
@@ -467,6 +495,8 @@ def review_add(
     plan_change: str = "",
     views_included: str = "",
     next_review_on: datetime.date | None = None,
+    helped_themes: Sequence = (),
+    hindered_themes: Sequence = (),
 ) -> Review:
     """Add a review of an outcome and bring the outcome's progress up to date."""
     outcome = Outcome.objects.select_for_update().select_related("person").get(pk=outcome.pk)
@@ -490,6 +520,7 @@ def review_add(
     )
     review.quality = review_quality(review)
     review.save()
+    _set_themes(review, outcome.person_id, helped_themes, hindered_themes)
     if next_review_on is not None:
         Outcome.objects.filter(pk=outcome.pk).update(next_review_on=next_review_on)
     outcome_progress_refresh(outcome)
@@ -513,6 +544,8 @@ def review_amend(
     reason: str,
     reviewed_on: datetime.date,
     point: ScalePoint,
+    helped_themes: Sequence = (),
+    hindered_themes: Sequence = (),
     **texts,
 ) -> Review:
     """Correct a review by adding an amendment; the original stays visible."""
@@ -521,6 +554,8 @@ def review_amend(
         raise ValidationError("This review has already been corrected; amend the correction.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why the review is being corrected."})
+    if texts.get("plan_needs_change") and not texts.get("plan_change", "").strip():
+        raise ValidationError({"plan_change": "Say how the plan should change."})
     _check_review(outcome=original.outcome, point=point, reviewed_on=reviewed_on)
     unknown = set(texts) - {*REVIEW_TEXT_FIELDS, "plan_needs_change"}
     if unknown:
@@ -536,6 +571,7 @@ def review_amend(
     )
     amendment.quality = review_quality(amendment)
     amendment.save()
+    _set_themes(amendment, original.outcome.person_id, helped_themes, hindered_themes)
     outcome_progress_refresh(original.outcome)
     changes = changes_between(
         {"reviewed_on": original.reviewed_on, "score": original.point.score},

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.selectors import access_log_for_person
+from core.pdf import html_to_pdf
+from frameworks.gas import gas_rounds
 
 from . import services
 from .charts import rating_chart
@@ -37,6 +39,7 @@ from .selectors import (
     person_page,
     review_for_user,
     teams_for_user,
+    themes_for_person,
 )
 
 PAGE_SIZE = 25
@@ -181,7 +184,7 @@ def _with_new_version(form, version: int):
     """The same typed values, now based on the version someone else saved."""
     data = form.data.copy()
     data["version"] = str(version)
-    rebound = type(form)(data)
+    rebound = type(form)(data, **getattr(form, "rebind_kwargs", {}))
     rebound.is_valid()
     return rebound
 
@@ -219,6 +222,8 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "today": timezone.localdate(),
             "can_edit": may_edit(request.user, person),
             "can_see_access_log": manages_person(request.user, person),
+            # From the outcomes already loaded above: no further queries.
+            "gas_rounds": gas_rounds(person.outcome_list),
         },
     )
 
@@ -238,12 +243,10 @@ def person_summary(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 def person_summary_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
-    import weasyprint  # heavy import, only needed for this download
-
     context = _summary_context(request, person_id)
     services.person_viewed(request=request, person=context["person"], what="summary PDF")
     html = render_to_string("records/person_summary_pdf.html", context, request=request)
-    pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = html_to_pdf(html)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="what-matters-{person_id}.pdf"'
     response["Cache-Control"] = "no-store"
@@ -320,7 +323,8 @@ def outcome_edit(request: HttpRequest, outcome_id: int) -> HttpResponse:
         "version": outcome.version,
         "framework_outcomes": list(outcome.framework_outcomes.all()),
     }
-    form = OutcomeForm(request.POST or None, initial=initial)
+    form = OutcomeForm(request.POST or None, initial=initial, linked=initial["framework_outcomes"])
+    form.rebind_kwargs = {"linked": initial["framework_outcomes"]}
     actions = ActionFormSet(
         request.POST or None,
         prefix="actions",
@@ -368,6 +372,7 @@ def review_add(request: HttpRequest, outcome_id: int) -> HttpResponse:
     form = NewReviewForm(
         request.POST or None,
         scale=outcome.scale,
+        themes=themes_for_person(outcome.person),
         initial={"next_review_on": outcome.next_review_on},
     )
     if request.method == "POST" and form.is_valid():
@@ -391,8 +396,17 @@ def review_amend(request: HttpRequest, review_id: int) -> HttpResponse:
     initial = {
         field: getattr(review, field)
         for field in (*services.REVIEW_TEXT_FIELDS, "reviewed_on", "plan_needs_change")
-    } | {"point": review.point}
-    form = AmendReviewForm(request.POST or None, scale=outcome.scale, initial=initial)
+    } | {
+        "point": review.point,
+        "helped_themes": list(review.helped_themes.all()),
+        "hindered_themes": list(review.hindered_themes.all()),
+    }
+    form = AmendReviewForm(
+        request.POST or None,
+        scale=outcome.scale,
+        themes=themes_for_person(outcome.person),
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RegexPattern
 
 SAMPLE_VALUES = {"int": "1", "str": "sample", "slug": "sample", "path": "sample"}
 
@@ -32,12 +33,20 @@ class Route:
         return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", fill, self.pattern)
 
 
+def _as_path(pattern) -> str:
+    """A ``re_path`` pattern written like a ``path`` one: ``^(?P<app_label>a|b)/$`` as
+    ``<app_label>/``, so it is walked like any other (the admin site has a few)."""
+    if not isinstance(pattern, RegexPattern):
+        return str(pattern)
+    return re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", str(pattern)).lstrip("^").rstrip("$")
+
+
 def _walk(patterns, prefix: str = ""):
     for entry in patterns:
         if isinstance(entry, URLResolver):
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
+            yield from _walk(entry.url_patterns, prefix + _as_path(entry.pattern))
         elif isinstance(entry, URLPattern):
-            pattern = prefix + str(entry.pattern)
+            pattern = prefix + _as_path(entry.pattern)
             params = tuple(re.findall(r"<(?:\w+:)?(\w+)>", pattern))
             yield Route(name=entry.name, pattern=pattern, params=params)
 

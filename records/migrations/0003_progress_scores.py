@@ -5,31 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('frameworks', '0001_initial'),
-        ('records', '0002_recording_quality'),
+        ("frameworks", "0001_initial"),
+        ("records", "0002_recording_quality"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outcome',
-            name='first_score',
+            model_name="outcome",
+            name="first_score",
             field=models.IntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='outcome',
-            name='latest_band',
-            field=models.CharField(blank=True, choices=[('not_achieved', 'Not achieved'), ('partly_achieved', 'Partly achieved'), ('achieved', 'Achieved')], max_length=20),
+            model_name="outcome",
+            name="latest_band",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("not_achieved", "Not achieved"),
+                    ("partly_achieved", "Partly achieved"),
+                    ("achieved", "Achieved"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='outcome',
-            name='latest_score',
+            model_name="outcome",
+            name="latest_score",
             field=models.IntegerField(blank=True, null=True),
         ),
         migrations.AddIndex(
-            model_name='outcome',
-            index=models.Index(fields=['latest_rated_on'], name='records_out_latest__71fc13_idx'),
+            model_name="outcome",
+            index=models.Index(fields=["latest_rated_on"], name="records_out_latest__71fc13_idx"),
         ),
     ]

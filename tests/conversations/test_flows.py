@@ -374,3 +374,28 @@ def test_a_review_conversation_needs_active_outcomes(practitioner, roles, person
     response = start(practitioner, person, kind="review")
     assert "no active outcomes to review" in text(response)
     assert not Conversation.objects.exists()
+
+
+def test_a_review_conversation_offers_and_records_the_organisations_themes(
+    practitioner, roles, person
+):
+    from themes.models import Theme
+
+    transport = Theme.objects.create(organisation=roles.team.organisation, name="Transport")
+    outcome = OutcomeFactory(person=person)
+    start(practitioner, person, kind="review")
+    conversation = Conversation.objects.get()
+    page = practitioner.get(f"/conversations/{conversation.pk}/review/")
+    assert page.status_code == 200
+    assert "Transport" in text(page)
+    point = outcome.scale.points.get(score=3)
+    practitioner.post(
+        f"/conversations/{conversation.pk}/review/",
+        {
+            "version": str(conversation.version),
+            f"o{outcome.pk}-point": str(point.pk),
+            f"o{outcome.pk}-hindered_themes": [str(transport.pk)],
+        },
+    )
+    practitioner.post(f"/conversations/{conversation.pk}/record/")
+    assert list(Review.objects.get().hindered_themes.all()) == [transport]

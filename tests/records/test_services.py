@@ -312,3 +312,29 @@ def test_a_review_must_use_the_outcomes_scale_and_a_sensible_date(roles, outcome
     with pytest.raises(ValidationError, match="how the plan should change"):
         add_review(request, outcome, D(2025, 6, 1), 3, plan_needs_change=True)
     assert not Review.objects.exists()
+
+
+def test_future_dates_of_birth_and_agreement_are_refused(roles, person, frameworks, request_as):
+    request = request_as(roles.practitioner)
+    with pytest.raises(ValidationError, match="date of birth cannot be in the future"):
+        services.person_update(
+            request=request, person=person, version=1, date_of_birth=D(2999, 1, 1)
+        )
+    with pytest.raises(ValidationError, match="cannot be in the future"):
+        services.outcome_record(
+            request=request, person=person, what_matters="Garden", started_on=D(2999, 1, 1)
+        )
+
+
+def test_a_correction_that_changes_the_plan_must_say_how(roles, outcome, request_as):
+    request = request_as(roles.practitioner)
+    original = add_review(request, outcome, D(2025, 6, 1), 2)
+    with pytest.raises(ValidationError, match="how the plan should change"):
+        services.review_amend(
+            request=request,
+            review=original,
+            reason="Typo",
+            reviewed_on=D(2025, 6, 1),
+            point=point(outcome, 3),
+            plan_needs_change=True,
+        )

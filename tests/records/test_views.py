@@ -367,3 +367,56 @@ def test_admin_without_a_caseload_role_sees_no_person(client_as, roles, person):
     client = client_as(roles.admin)
     assert client.get(f"/people/{person.pk}/").status_code == 404
     assert "Iris" not in text(client.get("/people/"))
+
+
+def test_a_review_can_be_tagged_with_the_organisations_themes(client_as, roles, person):
+    from themes.models import Theme
+
+    mine = Theme.objects.create(organisation=roles.team.organisation, name="Transport")
+    retired = Theme.objects.create(
+        organisation=roles.team.organisation, name="Old theme", retired_at="2025-01-01T00:00Z"
+    )
+    outcome = OutcomeFactory(person=person)
+    client = client_as(roles.practitioner)
+    form = text(client.get(f"/outcomes/{outcome.pk}/reviews/add/"))
+    assert "Transport" in form and "Old theme" not in form
+    point = outcome.scale.points.get(score=3)
+    client.post(
+        f"/outcomes/{outcome.pk}/reviews/add/",
+        {"reviewed_on": "2025-03-01", "point": point.pk, "hindered_themes": [mine.pk]},
+    )
+    assert list(Review.objects.get().hindered_themes.all()) == [mine]
+    refused = client.post(
+        f"/outcomes/{outcome.pk}/reviews/add/",
+        {"reviewed_on": "2025-03-02", "point": point.pk, "helped_themes": [retired.pk]},
+    )
+    assert "Select a valid choice" in text(refused)
+
+
+def test_editing_an_outcome_keeps_a_link_to_a_retired_framework_outcome(client_as, roles, person):
+    retired = FrameworkOutcome.objects.get(short_name="Reliability")
+    outcome = OutcomeFactory(person=person, what_matters="Carers who turn up")
+    outcome.framework_outcomes.set([retired])
+    retired.retired_at = "2026-01-01T00:00Z"
+    retired.save()
+    client = client_as(roles.practitioner)
+    page = text(client.get(f"/outcomes/{outcome.pk}/edit/"))
+    assert "Reliability (no longer offered)" in page
+    client.post(
+        f"/outcomes/{outcome.pk}/edit/",
+        {
+            "what_matters": "Carers who turn up on time",
+            "status": "active",
+            "version": "1",
+            "framework_outcomes": [retired.pk],
+            **ACTIONS_EMPTY,
+        },
+    )
+    outcome.refresh_from_db()
+    assert outcome.what_matters == "Carers who turn up on time"
+    assert list(outcome.framework_outcomes.all()) == [retired]
+
+
+def test_a_search_that_is_too_long_says_so(client_as, roles, frameworks):
+    html = text(client_as(roles.practitioner).get("/people/?q=" + "x" * 300))
+    assert "at most 200 characters" in html

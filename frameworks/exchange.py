@@ -1,0 +1,322 @@
+"""Frameworks as JSON files, so partnerships can share them (format: frameworks/SCHEMA.md).
+
+``framework_export`` writes a framework version and its scale as a document;
+``framework_import`` checks a whole file against the schema and the framework
+and scale rules, reports every problem with its location in the file, and
+creates nothing unless the file is entirely right.
+"""
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from .models import Band, CategoryKind, Framework, RatingScale, ScaleKind
+from .services import framework_create, scale_create
+from .specs import (
+    CategorySpec,
+    FrameworkSpec,
+    OutcomeSpec,
+    PointSpec,
+    Problem,
+    ScaleSpec,
+    framework_problems,
+    framework_spec_of,
+    normalised_scale,
+    scale_problems,
+    scale_spec_of,
+)
+
+FORMAT = "personal-outcomes-framework"
+FORMAT_VERSION = 1
+MAX_FILE_BYTES = 1_000_000
+
+
+class ImportRefused(Exception):
+    """The file cannot be imported; ``problems`` says where and why, in file order."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def framework_export(framework: Framework) -> dict:
+    """The document for one framework version (with its scale), ready for ``json.dumps``.
+
+    Retired outcomes are included and marked, so the file shows the whole
+    framework; the framework's identity and version number are information
+    only and are not read back on import.
+    """
+    spec = framework_spec_of(framework)
+    scale = scale_spec_of(framework.scale)
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "exported_at": timezone.now().isoformat(timespec="seconds"),
+        "source": {"lineage": str(framework.lineage), "version": framework.version},
+        "name": spec.name,
+        "audience": spec.audience,
+        "description": spec.description,
+        "scale": {
+            "name": scale.name,
+            "kind": scale.kind,
+            "description": scale.description,
+            "points": [
+                {
+                    "score": p.score,
+                    "label": p.label,
+                    "description": p.description,
+                    "band": p.band,
+                }
+                for p in scale.points
+            ],
+        },
+        "categories": [
+            {
+                "name": c.name,
+                "kind": c.kind,
+                "outcomes": [
+                    {"short_name": o.short_name, "description": o.description, "retired": o.retired}
+                    for o in c.outcomes
+                ],
+            }
+            for c in spec.categories
+        ],
+    }
+
+
+# Reading a document -----------------------------------------------------------
+
+
+class _Reader:
+    """Walks a parsed document, collecting every problem instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def problem(self, location: str, message: str) -> None:
+        self.problems.append(Problem(location, message))
+
+    def object(self, value: Any, location: str, *, required: set[str], optional: set[str]) -> dict:
+        if not isinstance(value, dict):
+            self.problem(location, f"must be an object, not {_kind(value)}")
+            return {}
+        for name in sorted(required - value.keys()):
+            self.problem(_at(location, name), "this field is required")
+        for name in sorted(value.keys() - required - optional):
+            self.problem(_at(location, name), "is not a field this format knows")
+        return value
+
+    def string(self, parent: dict, name: str, location: str, *, default: str | None = None) -> str:
+        if name not in parent:
+            return default or ""
+        value = parent[name]
+        if not isinstance(value, str):
+            self.problem(_at(location, name), f"must be text, not {_kind(value)}")
+            return ""
+        return value
+
+    def choice(self, parent: dict, name: str, location: str, choices: list[str]) -> str:
+        value = self.string(parent, name, location)
+        if name in parent and isinstance(parent[name], str) and value not in choices:
+            self.problem(_at(location, name), f"must be one of {', '.join(choices)}")
+        return value
+
+    def integer(self, parent: dict, name: str, location: str) -> int:
+        value = parent.get(name)
+        if name in parent and (isinstance(value, bool) or not isinstance(value, int)):
+            self.problem(_at(location, name), f"must be a whole number, not {_kind(value)}")
+            return 0
+        return value or 0
+
+    def boolean(self, parent: dict, name: str, location: str) -> bool:
+        value = parent.get(name, False)
+        if not isinstance(value, bool):
+            self.problem(_at(location, name), f"must be true or false, not {_kind(value)}")
+            return False
+        return value
+
+    def array(
+        self, parent: dict, name: str, location: str, read: Callable[[Any, str], Any]
+    ) -> list:
+        if name not in parent:
+            return []
+        value = parent[name]
+        where = _at(location, name)
+        if not isinstance(value, list):
+            self.problem(where, f"must be a list, not {_kind(value)}")
+            return []
+        return [read(item, f"{where}[{i}]") for i, item in enumerate(value)]
+
+
+def _at(location: str, name: str) -> str:
+    return f"{location}.{name}" if location else name
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "an object",
+    }.get(type(value), type(value).__name__)
+
+
+def _read_point(reader: _Reader, value: Any, location: str) -> PointSpec:
+    data = reader.object(
+        value, location, required={"score", "label", "band"}, optional={"description"}
+    )
+    return PointSpec(
+        score=reader.integer(data, "score", location),
+        label=reader.string(data, "label", location),
+        band=reader.choice(data, "band", location, Band.values),
+        description=reader.string(data, "description", location),
+    )
+
+
+def _read_scale(reader: _Reader, value: Any, location: str) -> ScaleSpec:
+    data = reader.object(
+        value, location, required={"name", "kind", "points"}, optional={"description"}
+    )
+    return ScaleSpec(
+        name=reader.string(data, "name", location),
+        kind=reader.choice(data, "kind", location, ScaleKind.values),
+        description=reader.string(data, "description", location),
+        points=tuple(
+            reader.array(data, "points", location, lambda v, at: _read_point(reader, v, at))
+        ),
+    )
+
+
+def _read_outcome(reader: _Reader, value: Any, location: str) -> OutcomeSpec:
+    data = reader.object(
+        value, location, required={"short_name"}, optional={"description", "retired"}
+    )
+    return OutcomeSpec(
+        short_name=reader.string(data, "short_name", location),
+        description=reader.string(data, "description", location),
+        retired=reader.boolean(data, "retired", location),
+    )
+
+
+def _read_category(reader: _Reader, value: Any, location: str) -> CategorySpec:
+    data = reader.object(value, location, required={"name", "kind", "outcomes"}, optional=set())
+    return CategorySpec(
+        name=reader.string(data, "name", location),
+        kind=reader.choice(data, "kind", location, CategoryKind.values),
+        outcomes=tuple(
+            reader.array(data, "outcomes", location, lambda v, at: _read_outcome(reader, v, at))
+        ),
+    )
+
+
+def document_read(content: bytes) -> tuple[FrameworkSpec, ScaleSpec]:
+    """The framework and scale in a file, or ImportRefused listing every problem.
+
+    Checks, in order: the file is UTF-8 JSON; it matches the schema (known
+    fields only, each of the right type, required ones present); and the
+    framework and scale keep their rules (see ``frameworks.specs``).
+    """
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportRefused(
+            [Problem("", f"the file is not UTF-8 text (byte {error.start} cannot be read)")]
+        ) from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportRefused(
+            [
+                Problem(
+                    f"line {error.lineno}, column {error.colno}",
+                    f"this is not valid JSON: {error.msg}",
+                )
+            ]
+        ) from None
+    reader = _Reader()
+    data = reader.object(
+        document,
+        "",
+        required={"format", "format_version", "name", "audience", "scale", "categories"},
+        optional={"description", "exported_at", "source"},
+    )
+    if "format" in data and data["format"] != FORMAT:
+        reader.problem("format", f"must be “{FORMAT}”: this is not a framework file")
+    if "format_version" in data and data["format_version"] != FORMAT_VERSION:
+        reader.problem(
+            "format_version",
+            f"this site reads format version {FORMAT_VERSION}, not {data['format_version']!r}",
+        )
+    framework = FrameworkSpec(
+        name=reader.string(data, "name", ""),
+        audience=reader.string(data, "audience", ""),
+        description=reader.string(data, "description", ""),
+        categories=tuple(
+            reader.array(data, "categories", "", lambda v, at: _read_category(reader, v, at))
+        ),
+    )
+    scale = _read_scale(reader, data.get("scale"), "scale") if "scale" in data else None
+    if reader.problems:
+        raise ImportRefused(reader.problems)
+    problems = framework_problems(framework) + scale_problems(scale, prefix="scale.")
+    if problems:
+        raise ImportRefused(sorted(problems, key=_file_order))
+    return framework, scale
+
+
+def _file_order(problem: Problem) -> tuple:
+    # Scale problems first, as the scale comes before the categories in an export.
+    return (not problem.location.startswith("scale"), problem.location)
+
+
+def _scale_for_import(request: HttpRequest, spec: ScaleSpec) -> RatingScale:
+    """The current scale identical to ``spec``, or a new scale made from it."""
+    wanted = normalised_scale(spec)
+    candidates = RatingScale.objects.filter(
+        superseded_at__isnull=True, retired_at__isnull=True, kind=spec.kind
+    ).prefetch_related("points")
+    for scale in candidates:
+        if normalised_scale(scale_spec_of(scale)) == wanted:
+            return scale
+    return scale_create(request=request, spec=spec)
+
+
+@transaction.atomic
+def framework_import(*, request: HttpRequest, content: bytes) -> Framework:
+    """Create a framework (and its scale, unless an identical one exists) from a file.
+
+    Raises ImportRefused, with every problem and its location, if anything
+    is wrong; then nothing at all has been created.
+    """
+    if len(content) > MAX_FILE_BYTES:
+        raise ImportRefused([Problem("", f"the file is larger than {MAX_FILE_BYTES // 1000} kB")])
+    framework, scale_spec = document_read(content)
+    try:
+        scale = _scale_for_import(request, scale_spec)
+    except ValidationError as error:
+        raise ImportRefused(_problems(error, prefix="scale.")) from None
+    try:
+        return framework_create(
+            request=request, spec=framework, scale=scale, summary="Framework imported from a file"
+        )
+    except ValidationError as error:
+        raise ImportRefused(_problems(error, prefix="")) from None
+
+
+def _problems(error: ValidationError, *, prefix: str) -> list[Problem]:
+    if not hasattr(error, "error_dict"):
+        return [Problem("", message) for message in error.messages]
+    return [
+        Problem("" if field == NON_FIELD_ERRORS else f"{prefix}{field}", message)
+        for field, errors in error.error_dict.items()
+        for message in ValidationError(errors).messages
+    ]

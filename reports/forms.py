@@ -1,0 +1,84 @@
+from django import forms
+from django.utils import timezone
+
+from accounts.models import Organisation
+from frameworks.models import Framework, FrameworkOutcome
+from records.forms import IdChoiceField, date_field
+
+from .periods import PERIOD_CHOICES, Period, period_from
+from .selectors import AGE_BANDS, OrganisationFilters
+
+
+class PeriodForm(forms.Form):
+    period = forms.ChoiceField(choices=PERIOD_CHOICES, required=False, initial="this_quarter")
+    start = date_field("From (custom period)")
+    end = date_field("To (custom period)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs.setdefault("class", css)
+
+    def clean(self):
+        data = super().clean()
+        try:
+            data["resolved"] = period_from(
+                data.get("period") or "this_quarter",
+                timezone.localdate(),
+                data.get("start"),
+                data.get("end"),
+            )
+        except forms.ValidationError as error:
+            self.add_error("start" if "start" in str(error) else None, error)
+        return data
+
+    def chosen_period(self) -> Period:
+        """The chosen period, or this quarter when the choice is not valid."""
+        if self.is_valid():
+            return self.cleaned_data["resolved"]
+        return period_from("this_quarter", timezone.localdate())
+
+
+class OrganisationReportForm(PeriodForm):
+    team = IdChoiceField(queryset=None, required=False, empty_label="All teams")
+    framework = forms.ChoiceField(required=False)
+    framework_outcome = forms.ChoiceField(required=False, label="Framework outcome")
+    age_band = forms.ChoiceField(
+        required=False,
+        label="Age band",
+        choices=[("", "All ages"), *[(k, label) for k, label, _, _ in AGE_BANDS]],
+    )
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = organisation.teams.order_by("name")
+        frameworks = Framework.objects.filter(superseded_at__isnull=True).order_by("name")
+        self.fields["framework"].choices = [("", "All frameworks")] + [
+            (str(f.lineage), f.name) for f in frameworks
+        ]
+        outcomes = (
+            FrameworkOutcome.objects.filter(category__framework__superseded_at__isnull=True)
+            .select_related("category__framework")
+            .order_by("category__framework__name", "category__order", "order")
+        )
+        self.fields["framework_outcome"].choices = [("", "All framework outcomes")] + [
+            (str(o.identity), f"{o.short_name} ({o.category.framework.name})") for o in outcomes
+        ]
+        for name in ("team", "framework", "framework_outcome", "age_band"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+
+    def extra_fields(self) -> list:
+        return [self[name] for name in ("team", "framework", "framework_outcome", "age_band")]
+
+    def filters(self) -> OrganisationFilters:
+        if not self.is_valid():
+            return OrganisationFilters()
+        data = self.cleaned_data
+        return OrganisationFilters(
+            team=data.get("team"),
+            framework_lineage=data.get("framework") or None,
+            framework_outcome_identity=data.get("framework_outcome") or None,
+            age_band=data.get("age_band") or "",
+        )

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.reports_home, name="reports_home"),
+    path("teams/<int:team_id>/", views.team_dashboard_view, name="team_dashboard"),
+    path("teams/<int:team_id>/dashboard.pdf", views.team_dashboard_pdf, name="team_dashboard_pdf"),
+    path("teams/<int:team_id>/narrative/", views.team_narrative, name="team_narrative"),
+    path(
+        "teams/<int:team_id>/export/<slug:table>.<slug:fmt>",
+        views.team_export,
+        name="team_export",
+    ),
+    path(
+        "organisations/<int:organisation_id>/",
+        views.organisation_report,
+        name="organisation_report",
+    ),
+    path(
+        "organisations/<int:organisation_id>/export/<slug:table>.<slug:fmt>",
+        views.organisation_export,
+        name="organisation_export",
+    ),
+]

@@ -1,0 +1,278 @@
+"""Team dashboards and organisation reports: figures paired with the narrative behind them."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+
+from audit.services import audit_record
+from core.pdf import html_to_pdf
+from frameworks.models import Band, FrameworkOutcome
+from records.models import Review
+from themes.models import Theme
+
+from .charts import bar_chart
+from .disclosure import is_small
+from .exports import csv_response, xlsx_response
+from .forms import OrganisationReportForm, PeriodForm
+from .selectors import (
+    LIST_LIMIT,
+    current_reviews_in,
+    managed_teams,
+    organisation_scope,
+    report_organisations,
+    rollup,
+    team_by_framework_outcome,
+    team_dashboard,
+    team_outcomes,
+)
+from .tables import (
+    BAND_LABELS,
+    bands_table,
+    comparison_table,
+    distance_table,
+    framework_outcome_table,
+    quality_table,
+    team_by_outcome_table,
+    themes_table,
+)
+
+
+def reports_home(request: HttpRequest) -> HttpResponse:
+    teams = managed_teams(request.user).order_by("name")
+    organisations = report_organisations(request.user).order_by("name")
+    if not teams and not organisations:
+        raise PermissionDenied
+    return render(request, "reports/home.html", {"teams": teams, "organisations": organisations})
+
+
+def _team(request: HttpRequest, team_id: int):
+    team = managed_teams(request.user).filter(pk=team_id).first()
+    if team is None:
+        raise Http404("No such team among the teams you manage.")
+    return team
+
+
+def _team_tables(dashboard) -> dict:
+    r = dashboard.rollup
+    return {
+        "framework_outcomes": framework_outcome_table(r, suppress=False),
+        "bands": bands_table(r.current, suppress=False),
+        "distance": distance_table(r.current, suppress=False),
+        "quality": quality_table(r.current, suppress=False),
+        "comparison": comparison_table(r.current, r.previous, suppress=False),
+        "themes": themes_table(r, suppress=False),
+    }
+
+
+def _team_context(request: HttpRequest, team_id: int) -> dict:
+    team = _team(request, team_id)
+    form = PeriodForm(request.GET or None)
+    period = form.chosen_period()
+    dashboard = team_dashboard(team, period)
+    r = dashboard.rollup
+    base = request.GET.copy()
+    narrative_links = []
+    for row in r.rows:
+        links = []
+        for band, count in row.bands.items():
+            if count:
+                params = base.copy()
+                params["identity"] = str(row.identity)
+                params["band"] = band
+                links.append((BAND_LABELS[band], count, params.urlencode()))
+        if links:
+            narrative_links.append((row.name, links))
+    return {
+        "form": form,
+        "narrative_links": narrative_links,
+        "dashboard": dashboard,
+        "period": period,
+        "tables": _team_tables(dashboard),
+        "rows": r.rows,
+        "query": request.GET.urlencode(),
+        "bands_chart": bar_chart(
+            [(BAND_LABELS[b], r.current.bands[b]) for b in r.current.bands],
+            title="Latest rating of each outcome rated in the period",
+        ),
+        "mattered_chart": bar_chart(
+            [(row.name, row.mattered) for row in r.rows[:10] if row.mattered],
+            title="The framework outcomes that matter most to people on this caseload",
+        ),
+    }
+
+
+def team_dashboard_view(request: HttpRequest, team_id: int) -> HttpResponse:
+    return render(request, "reports/team_dashboard.html", _team_context(request, team_id))
+
+
+def team_dashboard_pdf(request: HttpRequest, team_id: int) -> HttpResponse:
+    context = _team_context(request, team_id)
+    html = render_to_string("reports/team_dashboard_pdf.html", context, request=request)
+    pdf = html_to_pdf(html)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="team-dashboard-{team_id}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def team_export(request: HttpRequest, team_id: int, table: str, fmt: str) -> HttpResponse:
+    team = _team(request, team_id)
+    period = PeriodForm(request.GET or None).chosen_period()
+    dashboard = team_dashboard(team, period)
+    tables = _team_tables(dashboard)
+    if table not in tables or fmt not in {"csv", "xlsx"}:
+        raise Http404("No such table.")
+    audit_record(
+        actor=request.user,
+        action="export",
+        object_type="reports.team_dashboard",
+        object_id=team.pk,
+        summary=f"Exported {table} as {fmt}",
+        request=request,
+    )
+    name = f"team-{team.pk}-{table}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+    maker = csv_response if fmt == "csv" else xlsx_response
+    return maker(tables[table], name)
+
+
+def team_narrative(request: HttpRequest, team_id: int) -> HttpResponse:
+    """The reviews behind a figure: for a framework outcome and band, what people said."""
+    team = _team(request, team_id)
+    form = PeriodForm(request.GET or None)
+    period = form.chosen_period()
+    identity = request.GET.get("identity") or None
+    band = request.GET.get("band") or None
+    if band and band not in Band.values:
+        raise Http404("No such band.")
+    theme_kind = (
+        request.GET.get("kind") if request.GET.get("kind") in {"helped", "hindered"} else ""
+    )
+    theme = None
+    if request.GET.get("theme"):
+        if not request.GET["theme"].isdigit() or not theme_kind:
+            raise Http404("No such theme.")
+        theme = Theme.objects.filter(
+            pk=request.GET["theme"], organisation=team.organisation
+        ).first()
+        if theme is None:
+            raise Http404("No such theme.")
+    outcomes = team_outcomes(team)
+    if band or identity:
+        outcomes = outcomes.filter(latest_rated_on__range=(period.start, period.end))
+    if identity:
+        outcomes = outcomes.filter(framework_outcomes__identity=identity)
+    if band:
+        outcomes = outcomes.filter(latest_band=band)
+    review_scope = Review.objects.filter(outcome__in=outcomes)
+    if theme is not None:
+        review_scope = review_scope.filter(**{f"{theme_kind}_themes": theme})
+    reviews = list(
+        current_reviews_in(review_scope, period)
+        .select_related("outcome__person", "point")
+        .order_by("-reviewed_on", "-pk")[:LIST_LIMIT]
+    )
+    for person_id in sorted({r.outcome.person_id for r in reviews}):
+        audit_record(
+            actor=request.user,
+            action="view",
+            object_type="reports.narrative",
+            object_id=team.pk,
+            person_id=person_id,
+            summary="Viewed review narrative from a team dashboard",
+            request=request,
+        )
+    return render(
+        request,
+        "reports/narrative.html",
+        {
+            "team": team,
+            "period": period,
+            "reviews": reviews,
+            "band_label": BAND_LABELS.get(band, ""),
+            "theme": theme,
+            "theme_kind": theme_kind,
+            "query": request.GET.urlencode(),
+            "identity_name": _identity_name(identity),
+        },
+    )
+
+
+def _identity_name(identity) -> str:
+
+    if not identity:
+        return ""
+    found = (
+        FrameworkOutcome.objects.filter(identity=identity)
+        .order_by("-category__framework__version")
+        .values_list("short_name", flat=True)
+        .first()
+    )
+    if found is None:
+        raise Http404("No such framework outcome.")
+    return found
+
+
+def _organisation(request: HttpRequest, organisation_id: int):
+    organisation = report_organisations(request.user).filter(pk=organisation_id).first()
+    if organisation is None:
+        raise Http404("No such organisation report for you.")
+    return organisation
+
+
+def _organisation_context(request: HttpRequest, organisation_id: int) -> dict:
+    organisation = _organisation(request, organisation_id)
+    form = OrganisationReportForm(request.GET or None, organisation=organisation)
+    period = form.chosen_period()
+    outcomes, reviews = organisation_scope(organisation, form.filters())
+    r = rollup(outcomes, reviews, period)
+    grid = team_by_framework_outcome(organisation, outcomes, period, r.rows)
+    tables = {
+        "framework_outcomes": framework_outcome_table(r, suppress=True),
+        "bands": bands_table(r.current, suppress=True),
+        "distance": distance_table(r.current, suppress=True),
+        "quality": quality_table(r.current, suppress=True),
+        "comparison": comparison_table(r.current, r.previous, suppress=True),
+        "team_by_outcome": team_by_outcome_table(grid),
+        "themes": themes_table(r, suppress=True),
+    }
+    return {
+        "organisation": organisation,
+        "form": form,
+        "period": period,
+        "tables": tables,
+        "rollup": r,
+        "query": request.GET.urlencode(),
+        "bands_chart": bar_chart(
+            [(BAND_LABELS[b], n) for b, n in r.current.bands.items() if not is_small(n)],
+            title="Latest rating of each outcome rated in the period (counts under 5 left out)",
+        ),
+    }
+
+
+def organisation_report(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    return render(
+        request,
+        "reports/organisation_report.html",
+        _organisation_context(request, organisation_id),
+    )
+
+
+def organisation_export(
+    request: HttpRequest, organisation_id: int, table: str, fmt: str
+) -> HttpResponse:
+    context = _organisation_context(request, organisation_id)
+    if table not in context["tables"] or fmt not in {"csv", "xlsx"}:
+        raise Http404("No such table.")
+    audit_record(
+        actor=request.user,
+        action="export",
+        object_type="reports.organisation_report",
+        object_id=organisation_id,
+        summary=f"Exported {table} as {fmt}",
+        request=request,
+    )
+    period = context["period"]
+    name = f"organisation-{organisation_id}-{table}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+    maker = csv_response if fmt == "csv" else xlsx_response
+    return maker(context["tables"][table], name)

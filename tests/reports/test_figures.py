@@ -1,0 +1,259 @@
+"""Every figure on the team dashboard and the organisation report, on data built by hand."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.utils import timezone
+
+from accounts.models import OrganisationRole
+from frameworks.models import FrameworkOutcome
+from records import services
+from records.models import CaseloadEntry
+from reports.disclosure import display_table, suppress_cells
+from reports.tables import NONE
+from tests.reports.conftest import PERIOD, D
+
+
+def rows_of(response) -> list[list[str]]:
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(body)))
+
+
+@pytest.fixture
+def manager(client, roles):
+    client.force_login(roles.manager)
+    return client
+
+
+def test_dashboard_counts_bands_distance_and_exclusions(manager, roles, build):
+    iris = build.person("Iris Mackenzie")
+    tam = build.person("Tam Baird")
+    build.person("Agnes Stewart")  # no outcome
+    # Seeing people: 2 -> 4 (distance +2), latest achieved? 4 = partly.
+    build.outcome(iris, "Seeing people", [(D(2025, 2, 1), 2), (D(2025, 8, 1), 4)])
+    # Seeing people: 1 -> 5: +4, achieved.
+    build.outcome(tam, "Seeing people", [(D(2024, 12, 1), 1), (D(2025, 3, 1), 5)])
+    # Feeling safe: a single rating: left out of distance, counted in bands.
+    build.outcome(tam, "Feeling safe", [(D(2025, 5, 1), 2)])
+    # Rated only before the period: not rated in it, but it still mattered.
+    build.outcome(iris, "Reliability", [(D(2024, 7, 1), 3), (D(2024, 9, 1), 4)])
+
+    response = manager.get(f"/reports/teams/{roles.team.pk}/{PERIOD}")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<strong class="figure">3</strong> people with open records' in html
+    assert '<strong class="figure">1</strong> with no outcome recorded yet' in html
+
+    table = rows_of(
+        manager.get(f"/reports/teams/{roles.team.pk}/export/framework_outcomes.csv{PERIOD}")
+    )
+    assert table[0][:3] == ["Framework outcome", "Framework", "Outcomes that mattered"]
+    by_name = {row[0]: row for row in table[1:]}
+    # name, framework, mattered, achieved, partly, not, rated, share, n>=2, mean
+    assert by_name["Seeing people"][2:] == ["2", "1", "1", "0", "2", "50%", "2", "3.00"]
+    assert by_name["Feeling safe"][2:] == ["1", "0", "0", "1", "1", "0%", "0", NONE]
+    assert by_name["Reliability"][2:] == ["1", "0", "0", "0", "0", NONE, "0", NONE]
+
+    bands = rows_of(manager.get(f"/reports/teams/{roles.team.pk}/export/bands.csv{PERIOD}"))
+    assert bands[1:] == [
+        ["Achieved", "1", "33%"],
+        ["Partly achieved", "1", "33%"],
+        ["Not achieved", "1", "33%"],
+        ["All rated outcomes", "3", "100%"],
+    ]
+    distance = rows_of(manager.get(f"/reports/teams/{roles.team.pk}/export/distance.csv{PERIOD}"))
+    assert distance[1:] == [
+        ["Up 2 points", "1"],
+        ["Up 4 points", "1"],
+        ["All with two or more ratings", "2"],
+    ]
+    page = manager.get(f"/reports/teams/{roles.team.pk}/{PERIOD}").content.decode()
+    assert "Mean 3.00 scale points. 1 outcome(s) with a single rating left out." in page
+
+
+def test_same_day_ratings_the_later_entered_counts_and_amendments_replace(
+    manager, roles, build, request_as
+):
+    person = build.person("Iris Mackenzie")
+    outcome = build.outcome(person, "Seeing people", [(D(2025, 2, 1), 2)])
+    build.rate(outcome, D(2025, 6, 1), 5)
+    build.rate(outcome, D(2025, 6, 1), 3)  # entered later on the same day: counts
+    bands = rows_of(manager.get(f"/reports/teams/{roles.team.pk}/export/bands.csv{PERIOD}"))
+    assert bands[2] == ["Partly achieved", "1", "100%"]
+
+    first = outcome.reviews.order_by("pk").first()
+    services.review_amend(
+        request=request_as(roles.practitioner),
+        review=first,
+        reason="Wrong score",
+        reviewed_on=D(2025, 2, 1),
+        point=outcome.scale.points.get(score=1),
+    )
+    distance = rows_of(manager.get(f"/reports/teams/{roles.team.pk}/export/distance.csv{PERIOD}"))
+    assert distance[1] == ["Up 2 points", "1"]  # 3 - 1 (the corrected baseline)
+
+
+def test_people_are_counted_with_the_team_they_are_on_now(manager, roles, build):
+    person = build.person("Callum Reid", team=roles.other_team)
+    build.outcome(person, "Having things to do", [(D(2025, 2, 1), 2), (D(2025, 9, 1), 3)])
+    assert (
+        "Having things to do"
+        not in manager.get(f"/reports/teams/{roles.team.pk}/{PERIOD}").content.decode()
+    )
+    CaseloadEntry.objects.filter(person=person).update(team=roles.team)  # moved team
+    assert (
+        "Having things to do"
+        in manager.get(f"/reports/teams/{roles.team.pk}/{PERIOD}").content.decode()
+    )
+
+
+def test_retired_framework_outcomes_still_count_and_say_so(manager, roles, build):
+    person = build.person("Iris Mackenzie")
+    build.outcome(person, "Reduced symptoms", [(D(2025, 2, 1), 2), (D(2025, 9, 1), 3)])
+    FrameworkOutcome.objects.filter(short_name="Reduced symptoms").update(retired_at=timezone.now())
+    table = rows_of(
+        manager.get(f"/reports/teams/{roles.team.pk}/export/framework_outcomes.csv{PERIOD}")
+    )
+    assert table[1][0] == "Reduced symptoms (retired)"
+    assert table[1][6] == "1"
+
+
+def test_recording_quality_shares(manager, roles, build):
+    person = build.person("Iris Mackenzie")
+    good = build.outcome(
+        person,
+        "Seeing people",
+        what_matters="I want to see my pals at the lunch club",
+        why_it_matters="She has been lonely",
+        contribution="Jean walks with her",
+        started_on=D(2025, 2, 1),
+    )
+    build.rate(good, D(2025, 5, 1), 3, 'She said "I loved it"', "Jean")
+    build.outcome(person, "Feeling safe", what_matters="Receive 4 visits", started_on=D(2025, 3, 1))
+    quality = rows_of(manager.get(f"/reports/teams/{roles.team.pk}/export/quality.csv{PERIOD}"))
+    rows = {(r[0], r[1]): r[2:] for r in quality[1:]}
+    assert rows[("Outcomes recorded", "An outcome, not a service")] == ["2", "1", "50%"]
+    assert rows[("Outcomes recorded", "Person's or family's part noted")] == ["2", "1", "50%"]
+    assert rows[("Reviews recorded", "Rating explained in narrative")] == ["1", "1", "100%"]
+
+
+def test_this_period_is_compared_with_the_previous_one(manager, roles, build):
+    person = build.person("Iris Mackenzie")
+    build.outcome(person, "Seeing people", [(D(2024, 3, 1), 5)])
+    build.outcome(person, "Feeling safe", [(D(2025, 3, 1), 1)])
+    comparison = rows_of(
+        manager.get(f"/reports/teams/{roles.team.pk}/export/comparison.csv{PERIOD}")
+    )
+    assert comparison[0][1].startswith("1 Jan 2025")
+    assert comparison[1] == ["Outcomes rated", "1", "1"]
+    assert comparison[2] == ["Share achieved", "0%", "100%"]
+
+
+def test_a_figure_leads_to_the_narrative_behind_it(manager, roles, build):
+    person = build.person("Iris Mackenzie")
+    outcome = build.outcome(person, "Seeing people", [(D(2025, 2, 1), 2)])
+    build.rate(outcome, D(2025, 6, 1), 5, "Goes every week now", "Community transport", "Rain")
+    html = manager.get(f"/reports/teams/{roles.team.pk}/{PERIOD}").content.decode()
+    identity = FrameworkOutcome.objects.get(short_name="Seeing people").identity
+    link = (
+        f"/reports/teams/{roles.team.pk}/narrative/?period=custom&amp;start=2025-01-01"
+        f"&amp;end=2025-12-31&amp;identity={identity}&amp;band=achieved"
+    )
+    assert link in html
+    narrative = manager.get(link.replace("&amp;", "&")).content.decode()
+    assert "Goes every week now" in narrative and "Community transport" in narrative
+
+
+def test_csv_cells_that_look_like_formulas_are_neutralised(manager, roles, build):
+    person = build.person("=HYPERLINK(evil)")
+    build.outcome(person, "Seeing people")
+    client = manager
+    from reports.exports import neutralise
+
+    for value in ("=1+1", "+44 123", "-2", "@SUM(A1)"):
+        assert neutralise(value).startswith("'")
+    assert neutralise("Plain words") == "Plain words"
+    xlsx = client.get(f"/reports/teams/{roles.team.pk}/export/bands.xlsx{PERIOD}")
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)))
+    sheet = workbook.active
+    assert [c.value for c in next(sheet.iter_rows())] == ["Band", "Outcomes", "Share"]
+
+
+# Disclosure control
+
+
+def test_small_counts_are_suppressed_with_a_complementary_cell():
+    assert suppress_cells([3, 10, 20], has_total=True) == [True, True, False]
+    assert suppress_cells([3, 10, 20], has_total=False) == [True, False, False]
+    assert suppress_cells([3, 4, 20], has_total=True) == [True, True, False]
+    assert suppress_cells([0, 10, 20], has_total=True) == [False, False, False]
+    grid = display_table([[3, 10, 8], [6, 7, 9]], row_totals=True, column_totals=True)
+    assert grid[0][0] == "<5"
+    hidden = sum(cell == "*" for row in grid for cell in row)
+    assert hidden >= 2  # one more in the row and in the column
+
+
+def test_organisation_report_suppresses_small_counts_on_page_and_in_exports(client, roles, build):
+    OrganisationRole.objects.create(user=roles.manager, organisation=roles.team.organisation)
+    client.force_login(roles.manager)
+    for i in range(7):
+        person = build.person(f"Person {i}")
+        score = 5 if i < 6 else 1
+        build.outcome(person, "Seeing people", [(D(2025, 2, 1), 2), (D(2025, 6, 1), score)])
+    org = roles.team.organisation.pk
+    bands = rows_of(client.get(f"/reports/organisations/{org}/export/bands.csv{PERIOD}"))
+    # 6 achieved, 0 partly, 1 not: the 1 is shown as <5 and its share withheld;
+    # achieved would reveal it against the total of 7, so it is hidden too.
+    assert bands[1] == ["Achieved", "*", "*"]
+    assert bands[3] == ["Not achieved", "<5", "*"]
+    html = client.get(f"/reports/organisations/{org}/{PERIOD}").content.decode()
+    assert "<td>&lt;5</td>" in html
+    grid = rows_of(client.get(f"/reports/organisations/{org}/export/team_by_outcome.csv{PERIOD}"))
+    assert grid[1] == ["Hillside Team", "7", "7"]
+
+
+def test_team_and_organisation_reports_are_for_the_right_people(client, roles, build):
+    for user, team_status, org_status in (
+        (roles.practitioner, 404, 404),
+        (roles.other_practitioner, 404, 404),
+        (roles.manager, 200, 404),
+        (roles.admin, 404, 200),
+    ):
+        client.force_login(user)
+        assert client.get(f"/reports/teams/{roles.team.pk}/").status_code == team_status
+        org = roles.team.organisation.pk
+        assert client.get(f"/reports/organisations/{org}/").status_code == org_status
+
+
+def test_themes_tagged_on_reviews_are_counted_and_lead_to_the_narrative(
+    manager, roles, build, request_as
+):
+    from themes.models import Theme
+
+    transport = Theme.objects.create(organisation=roles.team.organisation, name="Transport")
+    family = Theme.objects.create(organisation=roles.team.organisation, name="Family support")
+    person = build.person("Iris Mackenzie")
+    outcome = build.outcome(person, "Seeing people")
+    services.review_add(
+        request=request_as(roles.practitioner),
+        outcome=outcome,
+        reviewed_on=D(2025, 4, 1),
+        point=outcome.scale.points.get(score=3),
+        what_helped="Her daughter drives her",
+        what_hindered="The bus stopped running",
+        helped_themes=[family],
+        hindered_themes=[transport],
+    )
+    themes = rows_of(manager.get(f"/reports/teams/{roles.team.pk}/export/themes.csv{PERIOD}"))
+    assert sorted(themes[1:]) == [["Family support", "1", "0"], ["Transport", "0", "1"]]
+    narrative = manager.get(
+        f"/reports/teams/{roles.team.pk}/narrative/{PERIOD}&theme={transport.pk}&kind=hindered"
+    ).content.decode()
+    assert "The bus stopped running" in narrative
+    other = Theme.objects.create(organisation=roles.team.organisation, name="Housing")
+    empty = manager.get(
+        f"/reports/teams/{roles.team.pk}/narrative/{PERIOD}&theme={other.pk}&kind=helped"
+    ).content.decode()
+    assert "No reviews behind this figure" in empty

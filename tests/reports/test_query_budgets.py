@@ -1,0 +1,130 @@
+"""Dashboard and report pages issue the same number of queries at 1,000 and 100,000 people."""
+
+import datetime
+import itertools
+
+from django.core.management.color import no_style
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import OrganisationRole
+from frameworks.models import Band, FrameworkOutcome, RatingScale
+from records.models import CaseloadEntry, Outcome, Person
+
+D = datetime.date
+PERIOD = "?period=custom&start=2025-01-01&end=2025-12-31"
+BATCH = 5000
+
+
+def add_people(team, user, count: int, offset: int) -> None:
+    """People, each with an outcome rated twice, written in bulk."""
+    scale = RatingScale.objects.get(key="extent-achieved")
+    points = list(scale.points.order_by("score"))
+    framework_outcomes = list(FrameworkOutcome.objects.all()[:15])
+    people = Person.objects.bulk_create(
+        (Person(full_name=f"Person {offset + i}") for i in range(count)), batch_size=BATCH
+    )
+    CaseloadEntry.objects.bulk_create(
+        (CaseloadEntry(person=p, team=team) for p in people), batch_size=BATCH
+    )
+    outcomes = Outcome.objects.bulk_create(
+        (
+            Outcome(
+                person=p,
+                what_matters="I want to get out more",
+                started_on=D(2024, 1, 2),
+                scale=scale,
+                created_by=user,
+                first_point=points[i % 2],
+                first_score=points[i % 2].score,
+                latest_point=points[(i % 5)],
+                latest_score=points[i % 5].score,
+                latest_band=points[i % 5].band or Band.PARTLY_ACHIEVED,
+                first_rated_on=D(2025, 1, 5),
+                latest_rated_on=D(2025, 6, 5),
+                rating_count=2,
+            )
+            for i, p in enumerate(people)
+        ),
+        batch_size=BATCH,
+    )
+    links = itertools.cycle(framework_outcomes)
+    Outcome.framework_outcomes.through.objects.bulk_create(
+        (
+            Outcome.framework_outcomes.through(outcome=o, frameworkoutcome=next(links))
+            for o in outcomes
+        ),
+        batch_size=BATCH,
+    )
+
+
+def replicate(times: int) -> None:
+    """Copy every person, caseload entry, outcome and framework link ``times`` more times.
+
+    Done in SQL (INSERT ... SELECT with shifted ids), so 100,000 people take
+    seconds rather than minutes on either database.
+    """
+    tables = [
+        (Person, {"id"}),
+        (CaseloadEntry, {"id", "person_id"}),
+        (Outcome, {"id", "person_id"}),
+        (Outcome.framework_outcomes.through, {"id", "outcome_id"}),
+    ]
+    shifts = {
+        model: (model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
+        for model in (Person, CaseloadEntry, Outcome, Outcome.framework_outcomes.through)
+    }
+    shift_for = {
+        "id": None,
+        "person_id": shifts[Person],
+        "outcome_id": shifts[Outcome],
+    }
+    with connection.cursor() as cursor:
+        for model, shifted in tables:
+            table = connection.ops.quote_name(model._meta.db_table)
+            columns = [f.column for f in model._meta.concrete_fields]
+            for k in range(1, times + 1):
+                select = []
+                for column in columns:
+                    name = connection.ops.quote_name(column)
+                    if column in shifted:
+                        step = shifts[model] if column == "id" else shift_for[column]
+                        select.append(f"{name} + {step * k}")
+                    else:
+                        select.append(name)
+                cursor.execute(
+                    f"INSERT INTO {table} ({', '.join(map(connection.ops.quote_name, columns))}) "  # noqa: S608
+                    f"SELECT {', '.join(select)} FROM {table} WHERE id <= {shifts[model]}"
+                )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(
+                no_style(), [Person, CaseloadEntry, Outcome, Outcome.framework_outcomes.through]
+            ):
+                cursor.execute(sql)
+
+
+def count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_reports_query_count_is_the_same_at_1000_and_100000_people(client, roles, frameworks):
+    OrganisationRole.objects.create(user=roles.manager, organisation=roles.team.organisation)
+    client.force_login(roles.manager)
+    org = roles.team.organisation.pk
+    pages = [
+        f"/reports/teams/{roles.team.pk}/{PERIOD}",
+        f"/reports/organisations/{org}/{PERIOD}",
+        f"/reports/teams/{roles.team.pk}/narrative/{PERIOD}&band=achieved",
+        "/reports/",
+    ]
+    add_people(roles.team, roles.practitioner, 1_000, 0)
+    small = [count(client, url) for url in pages]
+    replicate(99)  # 1,000 people become 100,000
+    large = [count(client, url) for url in pages]
+    assert small == large
+    dashboard = client.get(pages[0]).content.decode()
+    assert '<strong class="figure">100000</strong>' in dashboard
