@@ -11,7 +11,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup serve lint check pytest clean lock help bench
+.PHONY: run test setup serve lint check pytest clean lock help bench bench-reports
 
 help:
 	@echo "make run    set up (venv, dependencies, database, demo data) and serve the app"
@@ -58,6 +58,14 @@ pytest: setup
 bench: export DJANGO_SETTINGS_MODULE := outcomes_site.test_settings
 bench: setup
 	$(PY) bench/person_page.py
+
+# Reports at national size (300,000 people) on PostgreSQL: DATABASE_URL must
+# name a scratch database; it is migrated and, if empty, seeded first.
+bench-reports: export DJANGO_SETTINGS_MODULE := outcomes_site.test_settings
+bench-reports: setup
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "Set DATABASE_URL=postgres://... to a scratch database."; exit 1;; esac
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) bench/reports.py
 
 # Re-pin every Python dependency (direct and indirect) after changing pyproject.toml.
 lock:

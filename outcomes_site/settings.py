@@ -141,6 +141,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Reports aggregate millions of rows in a few queries: compiling each with
+    # JIT costs seconds and saves nothing, and hashes that fit in memory keep
+    # them off the disk. Override with DATABASE_SESSION_OPTIONS.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
+        "DATABASE_SESSION_OPTIONS", "-c jit=off -c work_mem=32MB"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

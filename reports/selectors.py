@@ -22,12 +22,12 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Organisation, Role, Team
 from frameworks.models import Band, FrameworkOutcome
-from records.models import Outcome, OutcomeStatus, Person, Review
+from records.models import CaseloadEntry, Outcome, OutcomeStatus, Person, Review
 from records.quality import OUTCOME_CRITERIA, REVIEW_CRITERIA
 
 from .periods import Period
@@ -136,10 +136,15 @@ class Rollup:
     themes: list[dict]  # {"id", "name", "helped", "hindered"}, most used first
 
 
-def _mattered(outcomes: QuerySet[Outcome], period: Period) -> QuerySet[Outcome]:
-    return outcomes.filter(started_on__lte=period.end).filter(
-        Q(status=OutcomeStatus.ACTIVE) | Q(status_changed_on__gte=period.start)
+def _mattered_q(period: Period, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}started_on__lte": period.end}) & (
+        Q(**{f"{prefix}status": OutcomeStatus.ACTIVE})
+        | Q(**{f"{prefix}status_changed_on__gte": period.start})
     )
+
+
+def _mattered(outcomes: QuerySet[Outcome], period: Period) -> QuerySet[Outcome]:
+    return outcomes.filter(_mattered_q(period))
 
 
 def _rated(outcomes: QuerySet[Outcome], period: Period) -> QuerySet[Outcome]:
@@ -148,40 +153,79 @@ def _rated(outcomes: QuerySet[Outcome], period: Period) -> QuerySet[Outcome]:
 
 def current_reviews_in(reviews: QuerySet[Review], period: Period) -> QuerySet[Review]:
     """Reviews dated in the period that have not been replaced by a correction."""
-    return reviews.filter(reviewed_on__range=(period.start, period.end), amendment__isnull=True)
+    return reviews.filter(
+        ~Exists(Review.objects.filter(amends=OuterRef("pk"))),
+        reviewed_on__range=(period.start, period.end),
+    )
 
 
-def _summary(outcomes: QuerySet[Outcome], reviews: QuerySet[Review], period: Period) -> Summary:
-    rated = _rated(outcomes, period)
-    bands = {
-        row["latest_band"]: row["n"] for row in rated.values("latest_band").annotate(n=Count("pk"))
+def _in(field_name: str, period: Period) -> Q:
+    return Q(**{f"{field_name}__range": (period.start, period.end)})
+
+
+def _summaries(
+    outcomes: QuerySet[Outcome], reviews: QuerySet[Review], periods: tuple[Period, Period]
+) -> list[Summary]:
+    """The headline figures of each period, in one pass over outcomes and one over reviews."""
+    keys = ("cur", "prev")
+    counts = {
+        f"rated_{k}": Count("pk", filter=_in("latest_rated_on", p))
+        for k, p in zip(keys, periods, strict=True)
     }
-    distances = {
-        row["d"]: row["n"]
-        for row in rated.filter(rating_count__gte=2)
-        .values(d=F("latest_score") - F("first_score"))
-        .annotate(n=Count("pk"))
-    }
-    excluded = rated.filter(rating_count=1).count()
-    recorded = outcomes.filter(started_on__range=(period.start, period.end)).aggregate(
-        total=Count("pk"),
-        **{c: Count("pk", filter=Q(**{f"meets_{c}": True})) for c in OUTCOME_CRITERIA},
+    for k, period in zip(keys, periods, strict=True):
+        recorded = _in("started_on", period)
+        counts[f"recorded_{k}"] = Count("pk", filter=recorded)
+        for c in OUTCOME_CRITERIA:
+            counts[f"{c}_{k}"] = Count("pk", filter=recorded & Q(**{f"meets_{c}": True}))
+    wanted = Q()
+    for period in periods:
+        wanted |= _in("latest_rated_on", period) | _in("started_on", period)
+    groups = list(
+        outcomes.filter(wanted)
+        .values(
+            band=F("latest_band"),
+            d=F("latest_score") - F("first_score"),
+            single=Q(rating_count=1),
+        )
+        .annotate(**counts)
+        .order_by()
     )
-    review_stats = current_reviews_in(reviews, period).aggregate(
-        total=Count("pk"),
-        **{c: Count("pk", filter=Q(**{f"meets_{c}": True})) for c in REVIEW_CRITERIA},
-    )
-    return Summary(
-        period=period,
-        rated=sum(bands.values()),
-        bands={b: bands.get(b, 0) for b in BANDS},
-        distances=distances,
-        single_rating_excluded=excluded,
-        outcomes_recorded=recorded.pop("total"),
-        outcome_quality=recorded,
-        reviews_recorded=review_stats.pop("total"),
-        review_quality=review_stats,
-    )
+    review_counts = {}
+    for k, period in zip(keys, periods, strict=True):
+        dated = _in("reviewed_on", period)
+        review_counts[f"total_{k}"] = Count("pk", filter=dated)
+        for c in REVIEW_CRITERIA:
+            review_counts[f"{c}_{k}"] = Count("pk", filter=dated & Q(**{f"meets_{c}": True}))
+    span = Period(min(p.start for p in periods), max(p.end for p in periods), "")
+    review_stats = current_reviews_in(reviews, span).aggregate(**review_counts)
+    summaries = []
+    for k, period in zip(keys, periods, strict=True):
+        bands: dict = defaultdict(int)
+        distances: dict = defaultdict(int)
+        excluded = 0
+        for g in groups:
+            n = g[f"rated_{k}"]
+            if not n:
+                continue
+            bands[g["band"]] += n
+            if g["single"]:
+                excluded += n
+            else:
+                distances[g["d"]] += n
+        summaries.append(
+            Summary(
+                period=period,
+                rated=sum(bands.values()),
+                bands={b: bands.get(b, 0) for b in BANDS},
+                distances=dict(distances),
+                single_rating_excluded=excluded,
+                outcomes_recorded=sum(g[f"recorded_{k}"] for g in groups),
+                outcome_quality={c: sum(g[f"{c}_{k}"] for g in groups) for c in OUTCOME_CRITERIA},
+                reviews_recorded=review_stats[f"total_{k}"],
+                review_quality={c: review_stats[f"{c}_{k}"] for c in REVIEW_CRITERIA},
+            )
+        )
+    return summaries
 
 
 def _names(identities) -> dict:
@@ -216,27 +260,30 @@ def rollup(outcomes: QuerySet[Outcome], reviews: QuerySet[Review], period: Perio
             rows[key] = FrameworkOutcomeRow(key, "", "", "", False)
         return rows[key]
 
+    rated = _in("outcome__latest_rated_on", period)
     for r in (
-        links.filter(outcome__in=_mattered(outcomes, period))
-        .values(ident=identity)
-        .annotate(n=Count("outcome_id", distinct=True))
+        links.filter(_mattered_q(period, "outcome__") | rated)
+        .values(
+            ident=identity,
+            band=F("outcome__latest_band"),
+            d=F("outcome__latest_score") - F("outcome__first_score"),
+            single=Q(outcome__rating_count=1),
+        )
+        .annotate(
+            mattered=Count("outcome_id", distinct=True, filter=_mattered_q(period, "outcome__")),
+            rated=Count("outcome_id", distinct=True, filter=rated),
+        )
+        .order_by()
     ):
-        row(r["ident"]).mattered = r["n"]
-    for r in (
-        links.filter(outcome__in=_rated(outcomes, period))
-        .values(ident=identity, band=F("outcome__latest_band"))
-        .annotate(n=Count("outcome_id", distinct=True))
-    ):
-        row(r["ident"]).bands[r["band"]] = r["n"]
-    for r in (
-        links.filter(outcome__in=_rated(outcomes, period).filter(rating_count__gte=2))
-        .values(ident=identity, d=F("outcome__latest_score") - F("outcome__first_score"))
-        .annotate(n=Count("outcome_id", distinct=True))
-    ):
-        row(r["ident"]).distances[r["d"]] = r["n"]
+        item = row(r["ident"])
+        item.mattered += r["mattered"]
+        if r["rated"]:
+            item.bands[r["band"]] = item.bands.get(r["band"], 0) + r["rated"]
+            if not r["single"]:
+                item.distances[r["d"]] = item.distances.get(r["d"], 0) + r["rated"]
     categories = [
         {"framework": c["framework"], "category": c["category"], "mattered": c["n"]}
-        for c in links.filter(outcome__in=_mattered(outcomes, period))
+        for c in links.filter(_mattered_q(period, "outcome__"))
         .values(
             framework=F("frameworkoutcome__category__framework__name"),
             category=F("frameworkoutcome__category__name"),
@@ -253,14 +300,17 @@ def rollup(outcomes: QuerySet[Outcome], reviews: QuerySet[Review], period: Perio
             item.framework = info["category__framework__name"]
             item.retired = bool(info["retired_at"] or info["category__framework__retired_at"])
     ordered = sorted(rows.values(), key=lambda r: (-r.mattered, r.framework, r.name))
-    in_period = current_reviews_in(reviews, period)
     themes: dict = {}
     for kind, through in (
         ("helped", Review.helped_themes.through),
         ("hindered", Review.hindered_themes.through),
     ):
         for t in (
-            through.objects.filter(review__in=in_period)
+            through.objects.filter(
+                _in("review__reviewed_on", period),
+                ~Exists(Review.objects.filter(amends=OuterRef("review_id"))),
+                review__in=reviews,
+            )
             .values("theme_id", name=F("theme__name"))
             .annotate(n=Count("review_id", distinct=True))
         ):
@@ -268,10 +318,11 @@ def rollup(outcomes: QuerySet[Outcome], reviews: QuerySet[Review], period: Perio
                 t["theme_id"], {"id": t["theme_id"], "name": t["name"], "helped": 0, "hindered": 0}
             )
             entry[kind] = t["n"]
+    current, previous = _summaries(outcomes, reviews, (period, period.previous()))
     return Rollup(
         themes=sorted(themes.values(), key=lambda t: (-(t["helped"] + t["hindered"]), t["name"])),
-        current=_summary(outcomes, reviews, period),
-        previous=_summary(outcomes, reviews, period.previous()),
+        current=current,
+        previous=previous,
         rows=ordered,
         categories=categories,
     )
@@ -348,9 +399,12 @@ def _birth_range(band: str, today: datetime.date):
 
 
 def organisation_people(organisation: Organisation, filters: OrganisationFilters):
-    people = Person.objects.filter(caseload_entries__team__organisation=organisation)
+    on_caseload = CaseloadEntry.objects.filter(
+        person=OuterRef("pk"), team__organisation=organisation
+    )
     if filters.team is not None:
-        people = people.filter(caseload_entries__team=filters.team)
+        on_caseload = on_caseload.filter(team=filters.team)
+    people = Person.objects.filter(Exists(on_caseload))
     if filters.age_band == "unknown":
         people = people.filter(date_of_birth__isnull=True)
     elif filters.age_band:
@@ -363,15 +417,15 @@ def organisation_people(organisation: Organisation, filters: OrganisationFilters
 def organisation_scope(organisation: Organisation, filters: OrganisationFilters):
     """The outcomes and reviews an organisation report counts, after its filters."""
     outcomes = Outcome.objects.filter(person__in=organisation_people(organisation, filters))
+    links = Through.objects.filter(outcome=OuterRef("pk"))
     if filters.framework_lineage:
-        outcomes = outcomes.filter(
-            framework_outcomes__category__framework__lineage=filters.framework_lineage
-        ).distinct()
+        links = links.filter(
+            frameworkoutcome__category__framework__lineage=filters.framework_lineage
+        )
     if filters.framework_outcome_identity:
-        outcomes = outcomes.filter(
-            framework_outcomes__identity=filters.framework_outcome_identity
-        ).distinct()
-    outcomes = Outcome.objects.filter(pk__in=outcomes.values("pk"))
+        links = links.filter(frameworkoutcome__identity=filters.framework_outcome_identity)
+    if filters.framework_lineage or filters.framework_outcome_identity:
+        outcomes = outcomes.filter(Exists(links))
     reviews = Review.objects.filter(outcome__in=outcomes)
     return outcomes, reviews
 
