@@ -312,7 +312,7 @@ def rollup(outcomes: QuerySet[Outcome], reviews: QuerySet[Review], period: Perio
                 review__in=reviews,
             )
             .values("theme_id", name=F("theme__name"))
-            .annotate(n=Count("review_id", distinct=True))
+            .annotate(n=Count("review_id"))  # each review holds a theme once
         ):
             entry = themes.setdefault(
                 t["theme_id"], {"id": t["theme_id"], "name": t["name"], "helped": 0, "hindered": 0}

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 # Playwright's sync API keeps an asyncio event loop running in the main thread for
 # the rest of the session, so Django would refuse every ORM call from the tests
@@ -29,8 +29,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 DESKTOP = {"width": 1280, "height": 800}
-# Long enough for a slow CI machine, short enough that a missing element fails fast.
-TIMEOUT_MS = 5_000
+# Long enough for a busy two-core CI machine, short enough that a missing element fails fast.
+TIMEOUT_MS = 15_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session")
