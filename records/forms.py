@@ -173,6 +173,23 @@ class OutcomeForm(VersionedForm):
         help_text="These let the outcome be counted in reports; the words above stay theirs.",
     )
     contribution = text_area("What the person and their family will do")
+    gas_weight = forms.IntegerField(
+        label="Weight in the goal attainment score",
+        required=False,
+        min_value=1,
+        max_value=100,
+        initial=1,
+        help_text=(
+            "Only for outcomes rated on a Goal Attainment Scaling scale: how much this "
+            "outcome counts in the person's T-score, from 1 to 100. Leave it at 1 if "
+            "every outcome counts the same."
+        ),
+        error_messages={
+            "invalid": "Give the weight as a whole number from 1 to 100.",
+            "min_value": "The weight must be at least 1.",
+            "max_value": "The weight can be at most 100.",
+        },
+    )
     next_review_on = date_field("Next review")
     started_on = date_field("Agreed on")
     status = forms.ChoiceField(choices=OutcomeStatus.choices, initial=OutcomeStatus.ACTIVE)
@@ -199,6 +216,9 @@ class OutcomeForm(VersionedForm):
             self.fields["started_on"].initial = timezone.localdate()
         else:
             del self.fields["started_on"]
+
+    def clean_gas_weight(self):
+        return self.cleaned_data["gas_weight"] or 1
 
     def clean_framework_outcomes(self):
         # ModelMultipleChoiceField checks existence; the grouped choices above also

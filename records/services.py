@@ -54,7 +54,9 @@ OUTCOME_FIELDS = (
     "status",
     "started_on",
     "status_changed_on",
+    "gas_weight",
 )
+GAS_WEIGHTS = (1, 100)
 
 
 class ConflictError(Exception):
@@ -273,7 +275,10 @@ def _scale_for(framework_outcomes: Sequence[FrameworkOutcome]) -> RatingScale:
     return RatingScale.objects.get(key=DEFAULT_SCALE_KEY)
 
 
-def _check_outcome(*, what_matters: str, status: str, status_changed_on) -> None:
+def _check_outcome(*, what_matters: str, status: str, status_changed_on, gas_weight=1) -> None:
+    low, high = GAS_WEIGHTS
+    if not isinstance(gas_weight, int) or not low <= gas_weight <= high:
+        raise ValidationError({"gas_weight": f"Give a whole number from {low} to {high}."})
     if not what_matters.strip():
         raise ValidationError({"what_matters": "Write what matters to the person."})
     if status not in OutcomeStatus.values:
@@ -326,11 +331,17 @@ def outcome_record(
     next_review_on: datetime.date | None = None,
     started_on: datetime.date | None = None,
     actions: Sequence[ActionData] = (),
+    gas_weight: int = 1,
 ) -> Outcome:
     """Record a new personal outcome for the person, with its actions."""
     if person.closed_on:
         raise ValidationError("This record is closed. Reopen it to add outcomes.")
-    _check_outcome(what_matters=what_matters, status=OutcomeStatus.ACTIVE, status_changed_on=None)
+    _check_outcome(
+        what_matters=what_matters,
+        status=OutcomeStatus.ACTIVE,
+        status_changed_on=None,
+        gas_weight=gas_weight,
+    )
     retired = [
         fo
         for fo in framework_outcomes
@@ -351,6 +362,7 @@ def outcome_record(
         next_review_on=next_review_on,
         started_on=started_on or timezone.localdate(),
         scale=_scale_for(framework_outcomes),
+        gas_weight=gas_weight,
         created_by=request.user,
     )
     outcome.quality = outcome_quality(outcome, framework_outcomes)
@@ -393,6 +405,7 @@ def outcome_update(
         what_matters=merged["what_matters"],
         status=merged["status"],
         status_changed_on=merged["status_changed_on"],
+        gas_weight=merged["gas_weight"],
     )
     before = _snapshot(current, OUTCOME_FIELDS)
     for name, value in merged.items():

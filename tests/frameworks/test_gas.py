@@ -6,6 +6,7 @@ T = 50 + 10 * sum(w x) / sqrt(0.7 * sum(w^2) + 0.3 * (sum w)^2)  (rho = 0.3)
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -88,7 +89,7 @@ def gas_person(roles, person, gas_framework, request_as):
     ).order_by("order")
     a = gas_outcome(request, person, getting_out, D(2026, 1, 5))
     b = gas_outcome(request, person, cooking, D(2026, 1, 5))
-    Outcome.objects.filter(pk=b.pk).update(gas_weight=2)
+    b = records.outcome_update(request=request, outcome=b, version=b.version, gas_weight=2)
     rate(request, a, D(2026, 2, 1), -1)
     rate(request, b, D(2026, 3, 1), 0)
     rate(request, a, D(2026, 4, 1), 1)
@@ -182,3 +183,63 @@ def test_the_gas_section_adds_no_queries_to_the_person_page(
             outcome = gas_outcome(request, gas_person, framework_outcome, D(2025, month, 1))
             rate(request, outcome, D(2025, month, 20), month % 3 - 1)
     assert count_queries(client, url) == small
+
+
+def edit_form(outcome: Outcome, **changes) -> dict:
+    return {
+        "what_matters": outcome.what_matters,
+        "in_own_words": "on",
+        "status": outcome.status,
+        "version": str(outcome.version),
+        "framework_outcomes": [str(fo.pk) for fo in outcome.framework_outcomes.all()],
+        "actions-TOTAL_FORMS": "0",
+        "actions-INITIAL_FORMS": "0",
+        **changes,
+    }
+
+
+def test_practitioner_sets_a_weight_and_the_t_score_follows(client, roles, gas_person):
+    # Weights 1 and 3 in round 3 (A +1, B +2): 7 / sqrt(0.7*10 + 0.3*16) = 2.037779...
+    b = gas_person.outcomes.order_by("pk")[1]
+    client.force_login(roles.practitioner)
+
+    response = client.post(f"/outcomes/{b.pk}/edit/", edit_form(b, gas_weight="3"))
+
+    assert response.status_code == 302
+    b.refresh_from_db()
+    assert b.gas_weight == 3
+    assert [round(r.t_score, 6) for r in gas_rounds_for_person(gas_person.pk)][-1] == 70.377788
+    page = client.get(f"/people/{gas_person.pk}/").content.decode()
+    assert "<td>70.4</td>" in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("0", "The weight must be at least 1."), ("101", "The weight can be at most 100.")],
+)
+def test_a_weight_out_of_range_is_refused_next_to_the_field_keeping_what_was_typed(
+    client, roles, gas_person, typed, message
+):
+    b = gas_person.outcomes.order_by("pk")[1]
+    client.force_login(roles.practitioner)
+    form = edit_form(b, gas_weight=typed, why_it_matters="So I can eat what I like")
+
+    page = client.post(f"/outcomes/{b.pk}/edit/", form).content.decode()
+
+    assert message in page
+    assert "So I can eat what I like" in page
+    b.refresh_from_db()
+    assert b.gas_weight == 2
+
+
+def test_the_service_refuses_a_weight_out_of_range(roles, person, gas_framework, request_as):
+    fo = FrameworkOutcome.objects.filter(category__framework=gas_framework).first()
+    with pytest.raises(ValidationError, match="whole number from 1 to 100"):
+        records.outcome_record(
+            request=request_as(roles.practitioner),
+            person=person,
+            what_matters="Walk to the park",
+            framework_outcomes=[fo],
+            gas_weight=0,
+        )
+    assert not Outcome.objects.exists()
