@@ -22,7 +22,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from accounts.models import Organisation, Role, Team
@@ -301,23 +301,25 @@ def rollup(outcomes: QuerySet[Outcome], reviews: QuerySet[Review], period: Perio
             item.retired = bool(info["retired_at"] or info["category__framework__retired_at"])
     ordered = sorted(rows.values(), key=lambda r: (-r.mattered, r.framework, r.name))
     themes: dict = {}
-    for kind, through in (
-        ("helped", Review.helped_themes.through),
-        ("hindered", Review.hindered_themes.through),
-    ):
-        for t in (
-            through.objects.filter(
-                _in("review__reviewed_on", period),
-                ~Exists(Review.objects.filter(amends=OuterRef("review_id"))),
-                review__in=reviews,
-            )
-            .values("theme_id", name=F("theme__name"))
-            .annotate(n=Count("review_id"))  # each review holds a theme once
-        ):
-            entry = themes.setdefault(
-                t["theme_id"], {"id": t["theme_id"], "name": t["name"], "helped": 0, "hindered": 0}
-            )
-            entry[kind] = t["n"]
+    tagged = [
+        through.objects.filter(
+            _in("review__reviewed_on", period),
+            ~Exists(Review.objects.filter(amends=OuterRef("review_id"))),
+            review__outcome__in=outcomes,
+        )
+        .values("theme_id", name=F("theme__name"), kind=Value(kind))
+        .annotate(n=Count("review_id"))  # each review holds a theme once
+        .order_by()
+        for kind, through in (
+            ("helped", Review.helped_themes.through),
+            ("hindered", Review.hindered_themes.through),
+        )
+    ]
+    for t in tagged[0].union(tagged[1], all=True):
+        entry = themes.setdefault(
+            t["theme_id"], {"id": t["theme_id"], "name": t["name"], "helped": 0, "hindered": 0}
+        )
+        entry[t["kind"]] = t["n"]
     current, previous = _summaries(outcomes, reviews, (period, period.previous()))
     return Rollup(
         themes=sorted(themes.values(), key=lambda t: (-(t["helped"] + t["hindered"]), t["name"])),
