@@ -85,6 +85,11 @@ def test_admin_creates_a_scale_and_a_framework_then_retires_an_outcome(
     # Retire one outcome.
     page.get_by_role("button", name="Retire Time for myself").click()
 
+    expect_only_time_for_myself_retired(page)
+
+
+def expect_only_time_for_myself_retired(page: Page) -> None:
+    """After retiring "Time for myself": it says so, offers it again, and the other stays."""
     expect(page.get_by_text("“Time for myself” is retired")).to_be_visible()
     retired = page.get_by_role("listitem").filter(has_text="Time for myself")
     expect(retired.get_by_text("Retired", exact=True)).to_be_visible()
