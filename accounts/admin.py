@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from core.configuration import AuditedAdmin, site
 
 from . import services
-from .models import Membership, Organisation, Team, User
+from .models import Membership, Organisation, OrganisationRole, Team, User
 from .selectors import organisations_administered_by
 
 
@@ -55,15 +55,8 @@ class OrganisationAdmin(AuditedAdmin):
         return obj.teams_count
 
 
-class MembershipInline(admin.TabularInline):
-    """A user's role in a team. Removing the row ends that role (it is audited)."""
-
-    model = Membership
-    extra = 1
-    fields = ["team", "user", "role", "created_at"]
-    readonly_fields = ["created_at"]
-    verbose_name = "role in a team"
-    verbose_name_plural = "roles in teams"
+class ConfigurationInline(admin.TabularInline):
+    """Rows edited within a configuration page, by anyone the site lets in."""
 
     # The site's own check (the admin role) is the permission; Django's model
     # permissions are not used.
@@ -78,6 +71,17 @@ class MembershipInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return self.admin_site.has_permission(request)
+
+
+class MembershipInline(ConfigurationInline):
+    """A user's role in a team. Removing the row ends that role (it is audited)."""
+
+    model = Membership
+    extra = 1
+    fields = ["team", "user", "role", "created_at"]
+    readonly_fields = ["created_at"]
+    verbose_name = "role in a team"
+    verbose_name_plural = "roles in teams"
 
     def get_queryset(self, request):
         return (
@@ -103,6 +107,31 @@ class TeamMembershipInline(MembershipInline):
 
 class UserMembershipInline(MembershipInline):
     fields = ["team", "role", "created_at"]
+
+
+class OrganisationRoleInline(ConfigurationInline):
+    """A role across one of the admin's organisations, such as seeing its organisation report."""
+
+    model = OrganisationRole
+    extra = 0
+    fields = ["organisation", "role"]
+    verbose_name = "organisation-wide role"
+    verbose_name_plural = (
+        "organisation-wide roles (an organisation-wide manager sees the organisation report)"
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(organisation__in=organisations_administered_by(request.user))
+            .select_related("organisation")
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["queryset"] = organisations_administered_by(request.user).order_by("name")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Team, site=site)
@@ -187,7 +216,7 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         ),
     )
     readonly_fields = ["last_login", "date_joined"]
-    inlines = [UserMembershipInline]
+    inlines = [UserMembershipInline, OrganisationRoleInline]
     actions = ["deactivate_users", "reactivate_users"]
     in_use_hint = "Deactivate the account instead."
 

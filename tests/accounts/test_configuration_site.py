@@ -5,9 +5,10 @@ import re
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import Membership, Role, Team, User
+from accounts.models import Membership, OrganisationRole, Role, Team, User
 from audit.models import AuditEvent
 from core.configuration import site
 from tests.accounts.admin_forms import form_data
@@ -189,6 +190,8 @@ def test_adding_a_user_lets_them_sign_in_with_their_role(admin_client, client, r
             "memberships-INITIAL_FORMS": "0",
             "memberships-0-team": str(roles.team.pk),
             "memberships-0-role": Role.PRACTITIONER,
+            "organisation_roles-TOTAL_FORMS": "0",
+            "organisation_roles-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -301,3 +304,39 @@ def test_setting_a_users_password_is_audited_without_the_password(admin_client, 
     assert (event.actor, event.object_id) == (roles.admin, str(roles.practitioner.pk))
     assert "a-fresh-password-42" not in str(event.changes)
     assert client.login(username="practitioner", password="a-fresh-password-42")
+
+
+def test_giving_a_manager_the_organisation_wide_role_opens_the_organisation_report(
+    admin_client, roles
+):
+    organisation = roles.team.organisation
+    report = f"/reports/organisations/{organisation.pk}/"
+    manager = Client()
+    manager.force_login(roles.manager)
+    assert manager.get(report).status_code == 404
+    url = f"/admin/accounts/user/{roles.manager.pk}/change/"
+    page = admin_client.get(url).content.decode()
+    assert "Organisation-wide roles" in page
+    data = form_data(page) | {
+        "organisation_roles-0-organisation": str(organisation.pk),
+        "organisation_roles-0-role": OrganisationRole.Kind.MANAGER,
+        "organisation_roles-TOTAL_FORMS": "1",
+    }
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    granted = OrganisationRole.objects.get(user=roles.manager, organisation=organisation)
+    event = AuditEvent.objects.get(
+        object_type="accounts.organisationrole", object_id=str(granted.pk)
+    )
+    assert (event.action, event.actor) == ("create", roles.admin)
+    assert manager.get(report).status_code == 200
+
+
+def test_only_the_admins_own_organisations_are_offered_for_a_wide_role(admin_client, roles):
+    elsewhere = OrganisationFactory(name="Elsewhere Partnership")
+    page = admin_client.get(f"/admin/accounts/user/{roles.manager.pk}/change/").content.decode()
+    template = page[page.index('id="organisation_roles-empty"') :]
+    assert roles.team.organisation.name in template
+    assert elsewhere.name not in page
