@@ -221,6 +221,19 @@ def test_recording_an_outcome_with_actions(client_as, roles, person):
     assert "Fit a key safe" in page
 
 
+def test_framework_outcomes_are_offered_in_named_groups(client_as, roles, person):
+    """Each framework's category is a fieldset, so its name is read out with its choices."""
+    page = text(client_as(roles.practitioner).get(f"/people/{person.pk}/outcomes/add/"))
+    safe = FrameworkOutcome.objects.select_related("category__framework").get(
+        short_name="Feeling safe"
+    )
+    group = f"{safe.category.framework.name}: {safe.category.name}"
+
+    start = page.index(f'<legend class="fs-6 fw-semibold mb-1">{escape(group)}</legend>')
+    assert page.rindex('<fieldset class="option-group', 0, start) < start
+    assert start < page.index(">Feeling safe</label>") < page.index("</fieldset>", start)
+
+
 def test_an_outcome_form_error_keeps_what_was_typed(client_as, roles, person):
     response = client_as(roles.practitioner).post(
         f"/people/{person.pk}/outcomes/add/",
