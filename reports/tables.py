@@ -47,6 +47,11 @@ def _mean(value: float | None, *, withheld: bool = False) -> str:
     return NONE if value is None else f"{value:.2f}"
 
 
+def _count(n: int, *, suppress: bool) -> str:
+    """A count standing alone (a total, a note): "<5" for 1 to 4 where suppressed."""
+    return SUPPRESSED if suppress and is_small(n) else str(n)
+
+
 def _cells(counts: list[int], hide: list[bool]) -> list[str]:
     return [
         (SUPPRESSED if is_small(c) else HIDDEN) if h else str(c)
@@ -122,7 +127,13 @@ def bands_table(summary: Summary, *, suppress: bool) -> Table:
         [BAND_LABELS[b], cell, _pct(count, summary.rated, withheld=h)]
         for b, cell, count, h in zip(BANDS, cells, counts, hide, strict=True)
     ]
-    rows.append(["All rated outcomes", str(summary.rated), "100%" if summary.rated else NONE])
+    rows.append(
+        [
+            "All rated outcomes",
+            _count(summary.rated, suppress=suppress),
+            "100%" if summary.rated else NONE,
+        ]
+    )
     return Table("bands", "Latest rating of each outcome", ["Band", "Outcomes", "Share"], rows)
 
 
@@ -136,11 +147,12 @@ def distance_table(summary: Summary, *, suppress: bool) -> Table:
         else [False] * len(counts)
     )
     rows = [[_change(v), cell] for v, cell in zip(values, _cells(counts, hide), strict=True)]
-    rows.append(["All with two or more ratings", str(summary.distance_count)])
+    rows.append(["All with two or more ratings", _count(summary.distance_count, suppress=suppress)])
     withheld = suppress and is_small(summary.distance_count)
     note = (
         f"Mean {_mean(summary.distance_mean, withheld=withheld)} scale points. "
-        f"{summary.single_rating_excluded} outcome(s) with a single rating left out."
+        f"{_count(summary.single_rating_excluded, suppress=suppress)} outcome(s) with a "
+        "single rating left out."
     )
     return Table("distance", "Distance travelled", ["Change in rating", "Outcomes"], rows, note)
 

@@ -214,6 +214,31 @@ def test_organisation_report_suppresses_small_counts_on_page_and_in_exports(clie
     assert grid[1] == ["Hillside Team", "7", "7"]
 
 
+def test_organisation_totals_and_notes_of_one_to_four_are_suppressed_too(client, roles, build):
+    OrganisationRole.objects.create(user=roles.manager, organisation=roles.team.organisation)
+    client.force_login(roles.manager)
+    # Two outcomes rated in the period (one partly, one achieved), one of them
+    # rated once: every total and note is a count from 1 to 4.
+    build.outcome(
+        build.person("Iris Mackenzie"), "Seeing people", [(D(2025, 2, 1), 2), (D(2025, 6, 1), 5)]
+    )
+    build.outcome(build.person("Tam Baird"), "Feeling safe", [(D(2025, 5, 1), 3)])
+    org = roles.team.organisation.pk
+
+    bands = rows_of(client.get(f"/reports/organisations/{org}/export/bands.csv{PERIOD}"))
+    distance = rows_of(client.get(f"/reports/organisations/{org}/export/distance.csv{PERIOD}"))
+    html = client.get(f"/reports/organisations/{org}/{PERIOD}").content.decode()
+
+    assert bands[4] == ["All rated outcomes", "<5", "100%"]
+    assert distance[-1] == ["All with two or more ratings", "<5"]
+    assert "&lt;5 outcome(s) with a single rating left out" in html
+    assert "&lt;5 outcome(s) with a single rating were left out" in html
+    assert "1 outcome(s) with a single rating" not in html
+    # The team's own dashboard is not suppressed.
+    team = client.get(f"/reports/teams/{roles.team.pk}/{PERIOD}").content.decode()
+    assert "1 outcome(s) with a single rating were left out" in team
+
+
 def test_team_and_organisation_reports_are_for_the_right_people(client, roles, build):
     for user, team_status, org_status in (
         (roles.practitioner, 404, 404),
