@@ -12,7 +12,6 @@ from records.models import Review
 from themes.models import Theme
 
 from .charts import bar_chart
-from .disclosure import is_small
 from .exports import csv_response, xlsx_response
 from .forms import OrganisationReportForm, PeriodForm
 from .selectors import (
@@ -243,9 +242,12 @@ def _organisation_context(request: HttpRequest, organisation_id: int) -> dict:
         "tables": tables,
         "rollup": r,
         "query": request.GET.urlencode(),
+        # Only the bands the table shows as numbers: a chart must not reveal a
+        # count the table withholds.
         "bands_chart": bar_chart(
-            [(BAND_LABELS[b], n) for b, n in r.current.bands.items() if not is_small(n)],
-            title="Latest rating of each outcome rated in the period (counts under 5 left out)",
+            [(label, int(cell)) for label, cell, _ in tables["bands"].rows[:-1] if cell.isdigit()],
+            title="Latest rating of each outcome rated in the period "
+            "(counts withheld in the table are left out)",
         ),
     }
 

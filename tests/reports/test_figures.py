@@ -210,6 +210,9 @@ def test_organisation_report_suppresses_small_counts_on_page_and_in_exports(clie
     assert bands[3] == ["Not achieved", "<5", "*"]
     html = client.get(f"/reports/organisations/{org}/{PERIOD}").content.decode()
     assert "<td>&lt;5</td>" in html
+    # The chart leaves out what the table withholds: no bar for the 6 achieved.
+    assert 'fill="#222">6</text>' not in html
+    assert 'fill="#222">Achieved</text>' not in html
     grid = rows_of(client.get(f"/reports/organisations/{org}/export/team_by_outcome.csv{PERIOD}"))
     assert grid[1] == ["Hillside Team", "7", "7"]
 
