@@ -147,10 +147,6 @@ def _mattered(outcomes: QuerySet[Outcome], period: Period) -> QuerySet[Outcome]:
     return outcomes.filter(_mattered_q(period))
 
 
-def _rated(outcomes: QuerySet[Outcome], period: Period) -> QuerySet[Outcome]:
-    return outcomes.filter(latest_rated_on__range=(period.start, period.end))
-
-
 def current_reviews_in(reviews: QuerySet[Review], period: Period) -> QuerySet[Review]:
     """Reviews dated in the period that have not been replaced by a correction."""
     return reviews.filter(
