@@ -2,8 +2,10 @@
 
 Everything is counted from the outcomes table's stored progress (first and
 latest rating, kept up to date by every review), so no report recomputes
-progress from the ratings. Each figure is one aggregate query; the number of
-queries does not depend on the number of people, outcomes or ratings.
+progress from the ratings. The figures of both periods come from a few
+conditional aggregate queries (one over outcomes, one over their framework
+outcome links, one over reviews, one over theme tags); the number of queries
+does not depend on the number of people, outcomes or ratings.
 
 How things are counted (shown on every report in the "How this was counted" panel):
 
