@@ -11,7 +11,7 @@ from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 
-from core.configuration import AuditedAdmin, site
+from core.configuration import AuditedAdmin, OwnOrganisationsOnly, site
 
 from . import services
 from .models import Membership, Organisation, OrganisationRole, Team, User
@@ -109,7 +109,7 @@ class UserMembershipInline(MembershipInline):
     fields = ["team", "role", "created_at"]
 
 
-class OrganisationRoleInline(ConfigurationInline):
+class OrganisationRoleInline(OwnOrganisationsOnly, ConfigurationInline):
     """A role across one of the admin's organisations, such as seeing its organisation report."""
 
     model = OrganisationRole
@@ -119,19 +119,6 @@ class OrganisationRoleInline(ConfigurationInline):
     verbose_name_plural = (
         "organisation-wide roles (an organisation-wide manager sees the organisation report)"
     )
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(organisation__in=organisations_administered_by(request.user))
-            .select_related("organisation")
-        )
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "organisation":
-            kwargs["queryset"] = organisations_administered_by(request.user).order_by("name")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Team, site=site)

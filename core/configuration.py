@@ -27,7 +27,7 @@ from django.urls import URLPattern, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
-from accounts.selectors import is_admin
+from accounts.selectors import is_admin, organisations_administered_by
 from audit.services import audit_record, changes_between
 
 from .usage import describe_uses, uses_of
@@ -215,3 +215,20 @@ _DONE = {
     "retire": "retired",
     "reinstate": "reinstated",
 }
+
+
+class OwnOrganisationsOnly:
+    """For rows that belong to an organisation: an admin sees and picks only their own."""
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(organisation__in=organisations_administered_by(request.user))
+            .select_related("organisation")
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["queryset"] = organisations_administered_by(request.user).order_by("name")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -3,8 +3,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
-from accounts.selectors import organisations_administered_by
-from core.configuration import AuditedAdmin, site
+from core.configuration import AuditedAdmin, OwnOrganisationsOnly, site
 
 from . import services
 from .models import Theme
@@ -26,7 +25,7 @@ class ActiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(Theme, site=site)
-class ThemeAdmin(AuditedAdmin):
+class ThemeAdmin(OwnOrganisationsOnly, AuditedAdmin):
     list_display = ["name", "organisation", "active"]
     list_filter = [ActiveFilter, "organisation"]
     search_fields = ["name", "description"]
@@ -35,19 +34,6 @@ class ThemeAdmin(AuditedAdmin):
     readonly_fields = ["retired_at"]
     actions = ["retire_themes", "reinstate_themes"]
     in_use_hint = "Retire it instead: it will no longer be offered, and stays where it was used."
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(organisation__in=organisations_administered_by(request.user))
-            .select_related("organisation")
-        )
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "organisation":
-            kwargs["queryset"] = organisations_administered_by(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="Active", boolean=True, ordering="retired_at")
     def active(self, obj) -> bool:
