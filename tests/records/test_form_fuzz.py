@@ -441,6 +441,7 @@ def fill_outcome(t: Typist, s: Setting, *, adding: bool) -> dict:
     form["in_own_words"] = t.boolean("in_own_words")
     form["framework_outcomes"] = t.choices("framework_outcomes", s.framework_outcome_ids)
     form["next_review_on"] = t.date("next_review_on", s.today, datetime.date(2030, 1, 1))
+    form["gas_weight"] = t.choice("gas_weight", ["", "1", "3", "100"])
     form |= t.rows("actions", ACTION_TEXT, required=("description",))
     if adding:
         form["started_on"] = t.date("started_on", datetime.date(2024, 1, 1), s.today)
@@ -486,6 +487,8 @@ def check_outcome(s: Setting, url: str, form: dict) -> int:
         outcome = added or Outcome.objects.get(pk=s.outcome.pk)
         for name in OUTCOME_TEXT:
             assert getattr(outcome, name) == form[name].strip(), name
+        if "gas_weight" in form:
+            assert outcome.gas_weight == int(form["gas_weight"] or 1)
         actions = list(outcome.actions.order_by("order").values_list(*ACTION_TEXT))
         assert actions == saved_rows(form, "actions", tuple(ACTION_TEXT))
         shown = [getattr(outcome, name) for name in OUTCOME_TEXT]
