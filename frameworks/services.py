@@ -160,6 +160,22 @@ def _audit(
     )
 
 
+def _set_retired(
+    request: HttpRequest, thing: Framework | RatingScale, *, retire: bool, noun: str
+) -> None:
+    """Retire or reinstate a locked framework or scale, and audit it."""
+    thing.retired_at = timezone.now() if retire else None
+    thing.save(update_fields=["retired_at"])
+    _audit(
+        request,
+        action="retire" if retire else "reinstate",
+        object_type=SCALE_EVENTS if isinstance(thing, RatingScale) else FRAMEWORK_EVENTS,
+        object_id=thing.pk,
+        summary=f"{noun} {'retired' if retire else 'reinstated'}",
+        changes={"retired": [not retire, retire]},
+    )
+
+
 def _version_label(thing: Framework | RatingScale) -> str:
     return f"{thing.name} (version {thing.version})"
 
@@ -321,16 +337,7 @@ def scale_retire(*, request: HttpRequest, scale: RatingScale) -> RatingScale:
             f"Frameworks in use are rated on this scale: {', '.join(users)}. "
             "Move them to another scale, or retire them, first."
         )
-    current.retired_at = timezone.now()
-    current.save(update_fields=["retired_at"])
-    _audit(
-        request,
-        action="retire",
-        object_type=SCALE_EVENTS,
-        object_id=current.pk,
-        summary="Rating scale retired",
-        changes={"retired": [False, True]},
-    )
+    _set_retired(request, current, retire=True, noun="Rating scale")
     return current
 
 
@@ -342,16 +349,7 @@ def scale_reinstate(*, request: HttpRequest, scale: RatingScale) -> RatingScale:
         raise ValidationError(OLD_SCALE_VERSION)
     if current.retired_at is None:
         raise ValidationError("This scale is not retired.")
-    current.retired_at = None
-    current.save(update_fields=["retired_at"])
-    _audit(
-        request,
-        action="reinstate",
-        object_type=SCALE_EVENTS,
-        object_id=current.pk,
-        summary="Rating scale reinstated",
-        changes={"retired": [True, False]},
-    )
+    _set_retired(request, current, retire=False, noun="Rating scale")
     return current
 
 
@@ -730,16 +728,7 @@ def framework_retire(*, request: HttpRequest, framework: Framework) -> Framework
     current = _current_for_change(framework)
     if current.retired_at is not None:
         raise ValidationError("This framework is already retired.")
-    current.retired_at = timezone.now()
-    current.save(update_fields=["retired_at"])
-    _audit(
-        request,
-        action="retire",
-        object_type=FRAMEWORK_EVENTS,
-        object_id=current.pk,
-        summary="Framework retired",
-        changes={"retired": [False, True]},
-    )
+    _set_retired(request, current, retire=True, noun="Framework")
     return current
 
 
@@ -750,16 +739,7 @@ def framework_reinstate(*, request: HttpRequest, framework: Framework) -> Framew
     if current.retired_at is None:
         raise ValidationError("This framework is not retired.")
     _check_framework_name_free(current.name, lineage=current.lineage)
-    current.retired_at = None
-    current.save(update_fields=["retired_at"])
-    _audit(
-        request,
-        action="reinstate",
-        object_type=FRAMEWORK_EVENTS,
-        object_id=current.pk,
-        summary="Framework reinstated",
-        changes={"retired": [True, False]},
-    )
+    _set_retired(request, current, retire=False, noun="Framework")
     return current
 
 
