@@ -472,6 +472,34 @@ def _set_themes(review: Review, person_id: int, helped: Sequence, hindered: Sequ
     review.hindered_themes.set(hindered)
 
 
+def _write_review(
+    *,
+    request: HttpRequest,
+    outcome: Outcome,
+    reviewed_on: datetime.date,
+    point: ScalePoint,
+    helped_themes: Sequence,
+    hindered_themes: Sequence,
+    **fields,
+) -> Review:
+    """Check and save a review (or a correction) with its themes; refresh the outcome's progress."""
+    _check_review(outcome=outcome, point=point, reviewed_on=reviewed_on)
+    if fields.get("plan_needs_change") and not fields.get("plan_change", "").strip():
+        raise ValidationError({"plan_change": "Say how the plan should change."})
+    review = Review(
+        outcome=outcome,
+        reviewed_on=reviewed_on,
+        point=point,
+        created_by=request.user,
+        **fields,
+    )
+    review.quality = review_quality(review)
+    review.save()
+    _set_themes(review, outcome.person_id, helped_themes, hindered_themes)
+    outcome_progress_refresh(outcome)
+    return review
+
+
 def _check_review(*, outcome: Outcome, point: ScalePoint, reviewed_on: datetime.date) -> None:
     if point.scale_id != outcome.scale_id:
         raise ValidationError({"point": "Choose a rating from this outcome's scale."})
@@ -515,13 +543,13 @@ def review_add(
     outcome = Outcome.objects.select_for_update().select_related("person").get(pk=outcome.pk)
     if outcome.person.closed_on:
         raise ValidationError("This record is closed. Reopen it to add reviews.")
-    _check_review(outcome=outcome, point=point, reviewed_on=reviewed_on)
-    if plan_needs_change and not plan_change.strip():
-        raise ValidationError({"plan_change": "Say how the plan should change."})
-    review = Review(
+    review = _write_review(
+        request=request,
         outcome=outcome,
         reviewed_on=reviewed_on,
         point=point,
+        helped_themes=helped_themes,
+        hindered_themes=hindered_themes,
         narrative=narrative,
         what_helped=what_helped,
         what_hindered=what_hindered,
@@ -529,14 +557,9 @@ def review_add(
         plan_needs_change=plan_needs_change,
         plan_change=plan_change,
         views_included=views_included,
-        created_by=request.user,
     )
-    review.quality = review_quality(review)
-    review.save()
-    _set_themes(review, outcome.person_id, helped_themes, hindered_themes)
     if next_review_on is not None:
         Outcome.objects.filter(pk=outcome.pk).update(next_review_on=next_review_on)
-    outcome_progress_refresh(outcome)
     audit_record(
         actor=request.user,
         action="create",
@@ -567,25 +590,22 @@ def review_amend(
         raise ValidationError("This review has already been corrected; amend the correction.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why the review is being corrected."})
-    if texts.get("plan_needs_change") and not texts.get("plan_change", "").strip():
-        raise ValidationError({"plan_change": "Say how the plan should change."})
-    _check_review(outcome=original.outcome, point=point, reviewed_on=reviewed_on)
     unknown = set(texts) - {*REVIEW_TEXT_FIELDS, "plan_needs_change"}
     if unknown:
         raise TypeError(f"review_amend() got unexpected fields {sorted(unknown)}")
-    amendment = Review(
-        outcome=original.outcome,
+    # Lock the outcome as review_add does, so concurrent reviews refresh its progress in turn.
+    outcome = Outcome.objects.select_for_update().get(pk=original.outcome_id)
+    amendment = _write_review(
+        request=request,
+        outcome=outcome,
         reviewed_on=reviewed_on,
         point=point,
+        helped_themes=helped_themes,
+        hindered_themes=hindered_themes,
         amends=original,
         amendment_reason=reason.strip(),
-        created_by=request.user,
         **texts,
     )
-    amendment.quality = review_quality(amendment)
-    amendment.save()
-    _set_themes(amendment, original.outcome.person_id, helped_themes, hindered_themes)
-    outcome_progress_refresh(original.outcome)
     changes = changes_between(
         {"reviewed_on": original.reviewed_on, "score": original.point.score},
         {"reviewed_on": reviewed_on, "score": point.score},
