@@ -19,6 +19,7 @@ from audit.services import audit_record
 from frameworks.models import FrameworkOutcome, ScalePoint
 from records import services as records
 from records.models import KeyPerson, Outcome, OutcomeStatus, Person
+from records.services import ConflictError  # one kind of conflict for every versioned record
 
 from .models import (
     Addendum,
@@ -34,14 +35,6 @@ from .models import (
     RiskDiscussion,
     Stage,
 )
-
-
-class ConflictError(Exception):
-    """Someone else saved this conversation after the form was opened."""
-
-    def __init__(self, current: Conversation):
-        super().__init__("The conversation was changed by someone else.")
-        self.current = current
 
 
 @dataclass(frozen=True)

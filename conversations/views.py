@@ -8,9 +8,11 @@ from django.views.decorators.http import require_POST
 
 from records.forms import (
     ActionFormSet,
+    SaveResult,
     VersionedForm,
     actions_from_formset,
     apply_service_errors,
+    save_versioned,
 )
 from records.quality import outcome_prompts, review_prompts
 from records.selectors import person_for_user, themes_for_person
@@ -70,16 +72,16 @@ def _editable(request: HttpRequest, conversation_id: int) -> Conversation | None
     return conversation if conversation.is_draft else None
 
 
-def _conflict(request: HttpRequest, form: VersionedForm, current: Conversation):
-    messages.warning(
-        request,
-        "Someone else saved this conversation while you were working on it. What you typed "
-        "is still here and has not been saved; check the saved version in another tab "
-        "before saving again.",
-    )
-    data = form.data.copy()
-    data["version"] = str(current.version)
-    return data
+def _shown_again(request: HttpRequest, result: SaveResult) -> VersionedForm:
+    """The stage's form with what was typed, warning if someone else saved meanwhile."""
+    if result.conflict is not None:
+        messages.warning(
+            request,
+            "Someone else saved this conversation while you were working on it. What you "
+            "typed is still here and has not been saved; check the saved version in another "
+            "tab before saving again.",
+        )
+    return result.form
 
 
 def conversation_start(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -170,8 +172,9 @@ def conversation_exchange(request: HttpRequest, conversation_id: int) -> HttpRes
         ],
     )
     if request.method == "POST" and all(f.is_valid() for f in (form, perspectives, candidates)):
-        try:
-            services.exchange_save(
+        result = save_versioned(
+            form,
+            lambda: services.exchange_save(
                 request=request,
                 conversation=conversation,
                 version=form.cleaned_data["version"],
@@ -189,13 +192,11 @@ def conversation_exchange(request: HttpRequest, conversation_id: int) -> HttpRes
                     for f in candidates.forms
                     if f.cleaned_data.get("statement")
                 ],
-            )
-        except services.ConflictError as error:
-            form = ExchangeForm(_conflict(request, form, error.current))
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
+            ),
+        )
+        if result.saved:
             return _after_save(request, conversation, Stage.NEGOTIATE)
+        form = _shown_again(request, result)
     labelled = list(zip(participants, perspectives.forms, strict=False))
     return render(
         request,
@@ -233,8 +234,9 @@ def conversation_negotiate(request: HttpRequest, conversation_id: int) -> HttpRe
         ],
     )
     if request.method == "POST" and form.is_valid() and risks.is_valid():
-        try:
-            services.negotiate_save(
+        result = save_versioned(
+            form,
+            lambda: services.negotiate_save(
                 request=request,
                 conversation=conversation,
                 version=form.cleaned_data["version"],
@@ -244,13 +246,11 @@ def conversation_negotiate(request: HttpRequest, conversation_id: int) -> HttpRe
                     for f in risks.forms
                     if f.cleaned_data.get("risk")
                 ],
-            )
-        except services.ConflictError as error:
-            form = NegotiateForm(_conflict(request, form, error.current))
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
+            ),
+        )
+        if result.saved:
             return _after_save(request, conversation, Stage.AGREE)
+        form = _shown_again(request, result)
     return render(
         request,
         "conversations/negotiate.html",
@@ -277,19 +277,18 @@ def conversation_agree(request: HttpRequest, conversation_id: int) -> HttpRespon
         initial={"version": conversation.version, "not_agreed": conversation.not_agreed},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.agree_save(
+        result = save_versioned(
+            form,
+            lambda: services.agree_save(
                 request=request,
                 conversation=conversation,
                 version=form.cleaned_data["version"],
                 not_agreed=form.cleaned_data["not_agreed"],
-            )
-        except services.ConflictError as error:
-            form = AgreeForm(_conflict(request, form, error.current))
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
+            ),
+        )
+        if result.saved:
             return _after_save(request, conversation, Stage.RECORD)
+        form = _shown_again(request, result)
     agreed = list(conversation.agreed_outcomes.prefetch_related("framework_outcomes", "actions"))
     return render(
         request,
@@ -420,29 +419,29 @@ def conversation_review(request: HttpRequest, conversation_id: int) -> HttpRespo
         for entry in entries
     ]
     if request.method == "POST" and version_form.is_valid() and all(f.is_valid() for f in forms_):
-        try:
-            services.review_entries_save(
+        entries_data = [
+            services.ReviewEntryData(
+                outcome_id=f.outcome.pk,
+                **f.cleaned_data
+                | {
+                    "helped_themes": tuple(f.cleaned_data.get("helped_themes") or ()),
+                    "hindered_themes": tuple(f.cleaned_data.get("hindered_themes") or ()),
+                },
+            )
+            for f in forms_
+        ]
+        result = save_versioned(
+            version_form,
+            lambda: services.review_entries_save(
                 request=request,
                 conversation=conversation,
                 version=version_form.cleaned_data["version"],
-                entries=[
-                    services.ReviewEntryData(
-                        outcome_id=f.outcome.pk,
-                        **{
-                            **f.cleaned_data,
-                            "helped_themes": tuple(f.cleaned_data.get("helped_themes") or ()),
-                            "hindered_themes": tuple(f.cleaned_data.get("hindered_themes") or ()),
-                        },
-                    )
-                    for f in forms_
-                ],
-            )
-        except services.ConflictError as error:
-            version_form = VersionedForm(_conflict(request, version_form, error.current))
-        except ValidationError as error:
-            apply_service_errors(version_form, error)
-        else:
+                entries=entries_data,
+            ),
+        )
+        if result.saved:
             return _after_save(request, conversation, Stage.RECORD)
+        version_form = _shown_again(request, result)
     return render(
         request,
         "conversations/review.html",

@@ -1,5 +1,8 @@
 """Forms for person records: presentation and field checks; rules live in services."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -8,7 +11,7 @@ from frameworks.models import FrameworkOutcome
 from frameworks.selectors import outcomes_for_recording
 
 from .models import EngagementChannel, OutcomeStatus
-from .services import ActionData
+from .services import ActionData, ConflictError
 
 SHORT_TEXT = 200
 LONG_TEXT = 10_000
@@ -67,6 +70,34 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 )
         return super()._check_values(value)
+
+
+@dataclass
+class SaveResult:
+    form: forms.Form  # to show again when not saved, with what was typed
+    saved: bool
+    conflict: object = None  # the version someone else saved meanwhile
+
+
+def save_versioned(form: forms.Form, save: Callable[[], object]) -> SaveResult:
+    """Run ``save``; on a refusal or a concurrent change, keep what was typed.
+
+    A refusal (ValidationError) is shown next to the fields. On a conflict the
+    typed values are bound again on the other person's version, so saving once
+    more, after checking, overwrites knowingly rather than silently.
+    """
+    try:
+        save()
+    except ConflictError as error:
+        data = form.data.copy()
+        data["version"] = str(error.current.version)
+        rebound = type(form)(data, **getattr(form, "rebind_kwargs", {}))
+        rebound.is_valid()
+        return SaveResult(rebound, saved=False, conflict=error.current)
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return SaveResult(form, saved=False)
+    return SaveResult(form, saved=True)
 
 
 def apply_service_errors(form: forms.Form, error: ValidationError) -> None:

@@ -60,7 +60,7 @@ GAS_WEIGHTS = (1, 100)
 
 
 class ConflictError(Exception):
-    """Someone else saved this record after the form was opened."""
+    """Someone else saved this record (or conversation) after the form was opened."""
 
     def __init__(self, current):
         super().__init__("The record was changed by someone else.")

@@ -26,6 +26,7 @@ from .forms import (
     PersonForm,
     actions_from_formset,
     apply_service_errors,
+    save_versioned,
 )
 from .models import OutcomeStatus
 from .progress import current_reviews
@@ -130,22 +131,20 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid() and key_people.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.person_update(
+        result = save_versioned(
+            form,
+            lambda: services.person_update(
                 request=request,
                 person=person,
                 version=form.cleaned_data["version"],
                 key_people=_key_people_data(key_people),
                 **data,
-            )
-        except services.ConflictError as error:
-            conflict = error.current
-            form = _with_new_version(form, conflict.version)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
+            ),
+        )
+        if result.saved:
             messages.success(request, "The details have been saved.")
             return redirect("person_detail", person_id=person.pk)
+        form, conflict = result.form, result.conflict
     return render(
         request,
         "records/person_form.html",
@@ -178,15 +177,6 @@ def _conflict_values(form, current, fields) -> list[tuple[str, str]]:
         label = form.fields[name].label or name.replace("_", " ").capitalize()
         values.append((str(label), "" if value is None else str(value)))
     return values
-
-
-def _with_new_version(form, version: int):
-    """The same typed values, now based on the version someone else saved."""
-    data = form.data.copy()
-    data["version"] = str(version)
-    rebound = type(form)(data, **getattr(form, "rebind_kwargs", {}))
-    rebound.is_valid()
-    return rebound
 
 
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -335,22 +325,20 @@ def outcome_edit(request: HttpRequest, outcome_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid() and actions.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.outcome_update(
+        result = save_versioned(
+            form,
+            lambda: services.outcome_update(
                 request=request,
                 outcome=outcome,
                 version=form.cleaned_data["version"],
                 actions=actions_from_formset(actions),
                 **data,
-            )
-        except services.ConflictError as error:
-            conflict = error.current
-            form = _with_new_version(form, conflict.version)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
+            ),
+        )
+        if result.saved:
             messages.success(request, "The outcome has been saved.")
             return redirect("person_detail", person_id=person.pk)
+        form, conflict = result.form, result.conflict
     return render(
         request,
         "records/outcome_form.html",
