@@ -15,6 +15,7 @@ from accounts.models import Membership, Organisation, OrganisationRole, Role, Te
 from frameworks.models import FrameworkOutcome, RatingScale
 from records.models import Action, CaseloadEntry, KeyPerson, Outcome, Person, Review
 from records.services import outcome_progress_refresh, outcome_quality, review_quality
+from reports import tallies
 from themes.models import Theme
 
 DEMO_PASSWORD = "demo-password-1"  # noqa: S105 - documented demo login, DEBUG only
@@ -200,8 +201,12 @@ def demo_data_load() -> DemoLoaded:
         name: Theme.objects.get_or_create(organisation=organisation, name=name)[0]
         for name in DEMO_THEMES
     }
+    written = False
     for person in Person.objects.filter(full_name__in=DEMO_OUTCOMES, outcomes__isnull=True):
         _demo_outcomes(person, DEMO_OUTCOMES[person.full_name], author, themes)
+        written = True
+    if written:  # the demo records are written directly, so count the report tallies again
+        tallies.rebuild()
     iris = Person.objects.get(full_name="Iris Mackenzie")
     if not iris.key_people.exists():
         KeyPerson.objects.create(

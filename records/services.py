@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import Team
 from audit.services import audit_record, changes_between
 from frameworks.models import FrameworkOutcome, RatingScale, ScalePoint
+from reports import tallies
 from themes.selectors import themes_for_recording
 
 from .chi import chi_normalise, chi_problem
@@ -190,12 +191,19 @@ def person_update(
     if not fields.get("full_name", current.full_name).strip():
         raise ValidationError({"full_name": "Enter the person's full name."})
     before = _snapshot(current, PERSON_FIELDS)
-    for name, value in fields.items():
+    for name in fields:
         if name not in PERSON_FIELDS:
             raise TypeError(f"person_update() got an unexpected field {name!r}")
-        setattr(current, name, value)
-    current.version += 1
-    current.save()
+    # A new date of birth can move the person's outcomes to another age band.
+    with tallies.kept_up_to_date(
+        Outcome.objects.filter(person=current)
+        if fields.get("date_of_birth", current.date_of_birth) != current.date_of_birth
+        else Outcome.objects.none()
+    ):
+        for name, value in fields.items():
+            setattr(current, name, value)
+        current.version += 1
+        current.save()
     changes = changes_between(before, _snapshot(current, PERSON_FIELDS))
     if key_people is not None:
         old = [str(kp) for kp in current.key_people.all()]
@@ -211,6 +219,34 @@ def person_update(
         person_id=current.pk,
         summary="Details changed",
         changes=changes,
+        request=request,
+    )
+    return current
+
+
+@transaction.atomic
+def person_teams_change(*, request: HttpRequest, person: Person, teams: Sequence[Team]) -> Person:
+    """Move a person to other teams' caseloads; their figures move with them."""
+    if not teams:
+        raise ValidationError({"teams": "Choose at least one team whose caseload they join."})
+    current = Person.objects.select_for_update().get(pk=person.pk)
+    old = sorted(current.caseload_entries.values_list("team_id", flat=True))
+    new = sorted({t.pk for t in teams})
+    if old == new:
+        return current
+    with tallies.kept_up_to_date(Outcome.objects.filter(person=current)):
+        current.caseload_entries.exclude(team_id__in=new).delete()
+        CaseloadEntry.objects.bulk_create(
+            CaseloadEntry(person=current, team_id=t) for t in new if t not in old
+        )
+    audit_record(
+        actor=request.user,
+        action="update",
+        object_type="records.person",
+        object_id=current.pk,
+        person_id=current.pk,
+        summary="Moved to other teams' caseloads",
+        changes={"teams": [old, new]},
         request=request,
     )
     return current
@@ -369,6 +405,7 @@ def outcome_record(
     outcome.save()
     outcome.framework_outcomes.set(framework_outcomes)
     _replace_actions(outcome, actions)
+    tallies.outcome_added(outcome)
     audit_record(
         actor=request.user,
         action="create",
@@ -407,24 +444,25 @@ def outcome_update(
         status_changed_on=merged["status_changed_on"],
         gas_weight=merged["gas_weight"],
     )
-    before = _snapshot(current, OUTCOME_FIELDS)
-    for name, value in merged.items():
-        setattr(current, name, value)
-    current.version += 1
-    current.save()
-    changes = changes_between(before, _snapshot(current, OUTCOME_FIELDS))
-    if framework_outcomes is not None:
-        old = sorted(current.framework_outcomes.values_list("pk", flat=True))
-        new = sorted(fo.pk for fo in framework_outcomes)
-        if old != new:
-            current.framework_outcomes.set(framework_outcomes)
-            changes["framework_outcomes"] = [old, new]
-    if actions is not None:
-        _replace_actions(current, actions)
-    current.quality = outcome_quality(current, list(current.framework_outcomes.all()))
-    Outcome.objects.filter(pk=current.pk).update(
-        **{f"meets_{c}": c in current.quality for c in OUTCOME_CRITERIA}
-    )
+    with tallies.kept_up_to_date(Outcome.objects.filter(pk=current.pk)):
+        before = _snapshot(current, OUTCOME_FIELDS)
+        for name, value in merged.items():
+            setattr(current, name, value)
+        current.version += 1
+        current.save()
+        changes = changes_between(before, _snapshot(current, OUTCOME_FIELDS))
+        if framework_outcomes is not None:
+            old = sorted(current.framework_outcomes.values_list("pk", flat=True))
+            new = sorted(fo.pk for fo in framework_outcomes)
+            if old != new:
+                current.framework_outcomes.set(framework_outcomes)
+                changes["framework_outcomes"] = [old, new]
+        if actions is not None:
+            _replace_actions(current, actions)
+        current.quality = outcome_quality(current, list(current.framework_outcomes.all()))
+        Outcome.objects.filter(pk=current.pk).update(
+            **{f"meets_{c}": c in current.quality for c in OUTCOME_CRITERIA}
+        )
     audit_record(
         actor=request.user,
         action="update",
@@ -494,9 +532,10 @@ def _write_review(
         **fields,
     )
     review.quality = review_quality(review)
-    review.save()
-    _set_themes(review, outcome.person_id, helped_themes, hindered_themes)
-    outcome_progress_refresh(outcome)
+    with tallies.kept_up_to_date(Outcome.objects.filter(pk=outcome.pk)):
+        review.save()
+        _set_themes(review, outcome.person_id, helped_themes, hindered_themes)
+        outcome_progress_refresh(outcome)
     return review
 
 

@@ -66,8 +66,23 @@ class OrganisationReportForm(PeriodForm):
         self.fields["framework_outcome"].choices = [("", "All framework outcomes")] + [
             (str(o.identity), f"{o.short_name} ({o.category.framework.name})") for o in outcomes
         ]
+        self._lineage_of = {str(o.identity): str(o.category.framework.lineage) for o in outcomes}
         for name in ("team", "framework", "framework_outcome", "age_band"):
             self.fields[name].widget.attrs["class"] = "form-select"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("resolved"):
+            # Organisation figures are kept by calendar month.
+            data["resolved"] = data["resolved"].widened_to_whole_months()
+        outcome, framework = data.get("framework_outcome"), data.get("framework")
+        if outcome and framework and self._lineage_of.get(outcome) != framework:
+            self.add_error(
+                "framework_outcome",
+                "That framework outcome is not in the chosen framework: choose one of its "
+                "outcomes, or all framework outcomes.",
+            )
+        return data
 
     def extra_fields(self) -> list:
         return [self[name] for name in ("team", "framework", "framework_outcome", "age_band")]

@@ -1,4 +1,9 @@
-"""Reporting periods: this quarter, last quarter, last 12 months, or custom dates."""
+"""Reporting periods: this quarter, last quarter, last 12 months, or custom dates.
+
+The preset periods are whole calendar months (the last 12 months are this month
+and the 11 before it), so reports can add up monthly tallies; a team dashboard
+also takes custom dates to the day.
+"""
 
 import datetime
 from dataclasses import dataclass
@@ -25,16 +30,30 @@ class Period:
         return (self.end - self.start).days + 1
 
     def previous(self) -> "Period":
-        """The period of the same length just before this one."""
+        """The period of the same length just before this one: as many whole months
+        for a period of whole months, else as many days."""
         end = self.start - datetime.timedelta(days=1)
-        if self._is_quarter():
-            start = _quarter_start(end)
+        if self.whole_months():
+            months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month
+            start = _months_before(self.start, months + 1)
         else:
             start = end - datetime.timedelta(days=self.days - 1)
         return Period(start, end, f"{start:%-d %b %Y} to {end:%-d %b %Y}")
 
-    def _is_quarter(self) -> bool:
-        return self.start == _quarter_start(self.start) and self.end == _quarter_end(self.start)
+    def whole_months(self) -> bool:
+        return self.start.day == 1 and (self.end + datetime.timedelta(days=1)).day == 1
+
+    def widened_to_whole_months(self) -> "Period":
+        start = self.start.replace(day=1)
+        end = _months_before(self.end.replace(day=1), -1) - datetime.timedelta(days=1)
+        if (start, end) == (self.start, self.end):
+            return self
+        return Period(start, end, f"{start:%-d %b %Y} to {end:%-d %b %Y} (whole months)")
+
+
+def _months_before(first_of_month: datetime.date, months: int) -> datetime.date:
+    index = first_of_month.year * 12 + first_of_month.month - 1 - months
+    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 def _quarter_start(day: datetime.date) -> datetime.date:
@@ -60,8 +79,11 @@ def period_from(
         q_start = _quarter_start(q_end)
         return Period(q_start, q_end, f"Last quarter ({q_start:%-d %b} to {q_end:%-d %b %Y})")
     if kind == "last_12_months":
-        begin = today.replace(year=today.year - 1) + datetime.timedelta(days=1)
-        return Period(begin, today, f"Last 12 months ({begin:%-d %b %Y} to {today:%-d %b %Y})")
+        begin = _months_before(today.replace(day=1), 11)
+        end = _months_before(today.replace(day=1), -1) - datetime.timedelta(days=1)
+        return Period(
+            begin, end, f"Last 12 months ({begin:%b %Y} to {end:%b %Y}, this month included)"
+        )
     if kind == "custom":
         if not start or not end:
             raise ValidationError("Give both a start and an end date.")

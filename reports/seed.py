@@ -65,6 +65,8 @@ from records.quality import (
 )
 from themes.models import Theme
 
+from . import tallies
+
 ORGANISATION_NAME = "Seeded Partnership"
 PEOPLE_PER_TEAM = 150
 YEARS = 3
@@ -1046,6 +1048,8 @@ def seed_demo(*, people: int, seed: int, today: datetime.date) -> SeedResult:
         with _indexes_built_afterwards(tables):
             writer.write_all(rows.blocks())
         _reset_sequences(tables)
+        _analyse(tables)
+        tallies.rebuild()
     _analyse(tables)
     return SeedResult(
         organisation_id=rows.organisation_id,
@@ -1130,6 +1134,8 @@ def baseline_sql(*, counts: dict[str, int], amendments: int) -> float:
                     [*defaults, n],
                 )
         _reset_sequences(tables)
+        _analyse(tables)
+        tallies.rebuild()
     _analyse(tables)
     return time.perf_counter() - began
 

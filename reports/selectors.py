@@ -24,28 +24,21 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Organisation, Role, Team
-from frameworks.models import Band, FrameworkOutcome
-from records.models import CaseloadEntry, Outcome, OutcomeStatus, Person, Review
+from frameworks.models import Band, FrameworkCategory, FrameworkOutcome
+from records.models import Outcome, OutcomeStatus, Person, Review
 from records.quality import OUTCOME_CRITERIA, REVIEW_CRITERIA
+from themes.models import Theme
 
+from . import tallies
 from .periods import Period
+from .tallies import AGE_BANDS  # noqa: F401  (the report form's choices)
 
-Through = Outcome.framework_outcomes.through
 BANDS = [Band.ACHIEVED, Band.PARTLY_ACHIEVED, Band.NOT_ACHIEVED]
 LIST_LIMIT = 50
-
-AGE_BANDS = [
-    ("under_18", "Under 18", 0, 17),
-    ("18_64", "18 to 64", 18, 64),
-    ("65_74", "65 to 74", 65, 74),
-    ("75_84", "75 to 84", 75, 84),
-    ("85_plus", "85 and over", 85, 150),
-    ("unknown", "Not recorded", None, None),
-]
 
 
 # Who may see which report
@@ -138,96 +131,21 @@ class Rollup:
     themes: list[dict]  # {"id", "name", "helped", "hindered"}, most used first
 
 
-def _mattered_q(period: Period, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}started_on__lte": period.end}) & (
-        Q(**{f"{prefix}status": OutcomeStatus.ACTIVE})
-        | Q(**{f"{prefix}status_changed_on__gte": period.start})
+def window(period: Period, period_of=tallies.month_of) -> tallies.Window:
+    previous = period.previous()
+    return tallies.Window(
+        (period_of(period.start), period_of(period.end)),
+        (period_of(previous.start), period_of(previous.end)),
     )
-
-
-def _mattered(outcomes: QuerySet[Outcome], period: Period) -> QuerySet[Outcome]:
-    return outcomes.filter(_mattered_q(period))
 
 
 def current_reviews_in(reviews: QuerySet[Review], period: Period) -> QuerySet[Review]:
     """Reviews dated in the period that have not been replaced by a correction."""
-    return reviews.filter(
-        ~Exists(Review.objects.filter(amends=OuterRef("pk"))),
-        reviewed_on__range=(period.start, period.end),
-    )
-
-
-def _in(field_name: str, period: Period) -> Q:
-    return Q(**{f"{field_name}__range": (period.start, period.end)})
-
-
-def _summaries(
-    outcomes: QuerySet[Outcome], reviews: QuerySet[Review], periods: tuple[Period, Period]
-) -> list[Summary]:
-    """The headline figures of each period, in one pass over outcomes and one over reviews."""
-    keys = ("cur", "prev")
-    counts = {
-        f"rated_{k}": Count("pk", filter=_in("latest_rated_on", p))
-        for k, p in zip(keys, periods, strict=True)
-    }
-    for k, period in zip(keys, periods, strict=True):
-        recorded = _in("started_on", period)
-        counts[f"recorded_{k}"] = Count("pk", filter=recorded)
-        for c in OUTCOME_CRITERIA:
-            counts[f"{c}_{k}"] = Count("pk", filter=recorded & Q(**{f"meets_{c}": True}))
-    wanted = Q()
-    for period in periods:
-        wanted |= _in("latest_rated_on", period) | _in("started_on", period)
-    groups = list(
-        outcomes.filter(wanted)
-        .values(
-            band=F("latest_band"),
-            d=F("latest_score") - F("first_score"),
-            single=Q(rating_count=1),
-        )
-        .annotate(**counts)
-        .order_by()
-    )
-    review_counts = {}
-    for k, period in zip(keys, periods, strict=True):
-        dated = _in("reviewed_on", period)
-        review_counts[f"total_{k}"] = Count("pk", filter=dated)
-        for c in REVIEW_CRITERIA:
-            review_counts[f"{c}_{k}"] = Count("pk", filter=dated & Q(**{f"meets_{c}": True}))
-    span = Period(min(p.start for p in periods), max(p.end for p in periods), "")
-    review_stats = current_reviews_in(reviews, span).aggregate(**review_counts)
-    summaries = []
-    for k, period in zip(keys, periods, strict=True):
-        bands: dict = defaultdict(int)
-        distances: dict = defaultdict(int)
-        excluded = 0
-        for g in groups:
-            n = g[f"rated_{k}"]
-            if not n:
-                continue
-            bands[g["band"]] += n
-            if g["single"]:
-                excluded += n
-            else:
-                distances[g["d"]] += n
-        summaries.append(
-            Summary(
-                period=period,
-                rated=sum(bands.values()),
-                bands={b: bands.get(b, 0) for b in BANDS},
-                distances=dict(distances),
-                single_rating_excluded=excluded,
-                outcomes_recorded=sum(g[f"recorded_{k}"] for g in groups),
-                outcome_quality={c: sum(g[f"{c}_{k}"] for g in groups) for c in OUTCOME_CRITERIA},
-                reviews_recorded=review_stats[f"total_{k}"],
-                review_quality={c: review_stats[f"{c}_{k}"] for c in REVIEW_CRITERIA},
-            )
-        )
-    return summaries
+    return tallies.current_reviews(reviews).filter(reviewed_on__range=(period.start, period.end))
 
 
 def _names(identities) -> dict:
-    """Each framework outcome identity's name, from its newest version."""
+    """Each framework outcome identity's name and framework, from its newest version."""
     names = {}
     rows = (
         FrameworkOutcome.objects.filter(identity__in=list(identities))
@@ -237,7 +155,7 @@ def _names(identities) -> dict:
             "retired_at",
             "category__name",
             "category__framework__name",
-            "category__framework__version",
+            "category__framework__lineage",
             "category__framework__retired_at",
         )
         .order_by("category__framework__version", "pk")
@@ -247,84 +165,166 @@ def _names(identities) -> dict:
     return names
 
 
-def rollup(outcomes: QuerySet[Outcome], reviews: QuerySet[Review], period: Period) -> Rollup:
-    """All the rolled-up figures for what is in scope, in a fixed number of queries."""
-    links = Through.objects.filter(outcome__in=outcomes)
-    identity = F("frameworkoutcome__identity")
-    rows: dict = {}
+def _summary(rows: list[dict], headline: str, which: str, period: Period) -> Summary:
+    bands: dict = dict.fromkeys(BANDS, 0)
+    distances: dict = defaultdict(int)
+    excluded = recorded = reviewed = 0
+    outcome_quality = dict.fromkeys(OUTCOME_CRITERIA, 0)
+    review_quality = dict.fromkeys(REVIEW_CRITERIA, 0)
+    for r in rows:
+        n = r[which]
+        if not n or r["scope"] != headline:
+            continue
+        if r["figure"] == tallies.RATED:
+            bands[r["band"]] = bands.get(r["band"], 0) + n
+            if r["single"]:
+                excluded += n
+            else:
+                distances[r["distance"]] += n
+        elif r["figure"] == tallies.RECORDED:
+            recorded += n
+            for i, c in enumerate(OUTCOME_CRITERIA):
+                outcome_quality[c] += n if r["flags"] & (1 << i) else 0
+        elif r["figure"] == tallies.REVIEWED:
+            reviewed += n
+            for i, c in enumerate(REVIEW_CRITERIA):
+                review_quality[c] += n if r["flags"] & (1 << i) else 0
+    return Summary(
+        period=period,
+        rated=sum(bands.values()),
+        bands=bands,
+        distances=dict(distances),
+        single_rating_excluded=excluded,
+        outcomes_recorded=recorded,
+        outcome_quality=outcome_quality,
+        reviews_recorded=reviewed,
+        review_quality=review_quality,
+    )
 
-    def row(key) -> FrameworkOutcomeRow:
-        if key not in rows:
-            rows[key] = FrameworkOutcomeRow(key, "", "", "", False)
-        return rows[key]
 
-    rated = _in("outcome__latest_rated_on", period)
-    for r in (
-        links.filter(_mattered_q(period, "outcome__") | rated)
-        .values(
-            ident=identity,
-            band=F("outcome__latest_band"),
-            d=F("outcome__latest_score") - F("outcome__first_score"),
-            single=Q(outcome__rating_count=1),
-        )
-        .annotate(
-            mattered=Count("outcome_id", distinct=True, filter=_mattered_q(period, "outcome__")),
-            rated=Count("outcome_id", distinct=True, filter=rated),
-        )
-        .order_by()
-    ):
-        item = row(r["ident"])
-        item.mattered += r["mattered"]
-        if r["rated"]:
-            item.bands[r["band"]] = item.bands.get(r["band"], 0) + r["rated"]
-            if not r["single"]:
-                item.distances[r["d"]] = item.distances.get(r["d"], 0) + r["rated"]
-    categories = [
-        {"framework": c["framework"], "category": c["category"], "mattered": c["n"]}
-        for c in links.filter(_mattered_q(period, "outcome__"))
-        .values(
-            framework=F("frameworkoutcome__category__framework__name"),
-            category=F("frameworkoutcome__category__name"),
-        )
-        .annotate(n=Count("outcome_id", distinct=True))
-        .order_by("-n", "framework", "category")
-    ]
-    names = _names(rows)
-    for key, item in rows.items():
-        info = names.get(key)
+def rollup_from(
+    rows: list[dict],
+    period: Period,
+    *,
+    headline: str = "",
+    framework_lineage=None,
+    framework_outcome_identity=None,
+) -> Rollup:
+    """The figures from added-up tallies (``tallies.stored_rows`` or ``counted_rows``).
+
+    With a framework or framework outcome filter, the rows and categories are
+    that framework's or that outcome's only.
+    """
+    names = _names(
+        {tallies.identity_of(r["scope"]) for r in rows if r["scope"].startswith("outcome:")}
+    )
+
+    def kept(identity) -> bool:
+        info = names.get(identity)
+        if framework_outcome_identity:
+            return str(identity) == str(framework_outcome_identity)
+        if framework_lineage:
+            return bool(info) and str(info["category__framework__lineage"]) == str(
+                framework_lineage
+            )
+        return True
+
+    items: dict = {}
+    category_counts: dict = defaultdict(int)
+    themes: dict = {}
+    for r in rows:
+        figure, scope = r["figure"], r["scope"]
+        if figure == tallies.MATTERED and scope.startswith("category:") and r["active"]:
+            category_counts[int(scope.partition(":")[2])] += r["active"]
+        elif scope.startswith("outcome:") and figure in (tallies.MATTERED, tallies.RATED):
+            identity = tallies.identity_of(scope)
+            n = r["active"] if figure == tallies.MATTERED else r["current"]
+            if not n or not kept(identity):
+                continue
+            item = items.setdefault(identity, FrameworkOutcomeRow(identity, "", "", "", False))
+            if figure == tallies.MATTERED:
+                item.mattered += n
+            else:
+                item.bands[r["band"]] = item.bands.get(r["band"], 0) + n
+                if not r["single"]:
+                    item.distances[r["distance"]] = item.distances.get(r["distance"], 0) + n
+        if figure in (tallies.HELPED, tallies.HINDERED) and scope == headline and r["current"]:
+            entry = themes.setdefault(r["theme"], {"id": r["theme"], "helped": 0, "hindered": 0})
+            entry[figure] += r["current"]
+    for identity, item in items.items():
+        info = names.get(identity)
         if info:
             item.name = info["short_name"]
             item.category = info["category__name"]
             item.framework = info["category__framework__name"]
             item.retired = bool(info["retired_at"] or info["category__framework__retired_at"])
-    ordered = sorted(rows.values(), key=lambda r: (-r.mattered, r.framework, r.name))
-    themes: dict = {}
-    tagged = [
-        through.objects.filter(
-            _in("review__reviewed_on", period),
-            ~Exists(Review.objects.filter(amends=OuterRef("review_id"))),
-            review__outcome__in=outcomes,
-        )
-        .values("theme_id", name=F("theme__name"), kind=Value(kind))
-        .annotate(n=Count("review_id"))  # each review holds a theme once
-        .order_by()
-        for kind, through in (
-            ("helped", Review.helped_themes.through),
-            ("hindered", Review.hindered_themes.through),
-        )
-    ]
-    for t in tagged[0].union(tagged[1], all=True):
-        entry = themes.setdefault(
-            t["theme_id"], {"id": t["theme_id"], "name": t["name"], "helped": 0, "hindered": 0}
-        )
-        entry[t["kind"]] = t["n"]
-    current, previous = _summaries(outcomes, reviews, (period, period.previous()))
+    ordered = sorted(items.values(), key=lambda r: (-r.mattered, r.framework, r.name))
+    for theme_id, name in Theme.objects.filter(pk__in=list(themes)).values_list("pk", "name"):
+        themes[theme_id]["name"] = name
     return Rollup(
-        themes=sorted(themes.values(), key=lambda t: (-(t["helped"] + t["hindered"]), t["name"])),
-        current=current,
-        previous=previous,
+        current=_summary(rows, headline, "current", period),
+        previous=_summary(rows, headline, "previous", period.previous()),
         rows=ordered,
-        categories=categories,
+        categories=_categories(
+            category_counts, framework_lineage, framework_outcome_identity, items
+        ),
+        themes=sorted(
+            (t for t in themes.values() if "name" in t),
+            key=lambda t: (-(t["helped"] + t["hindered"]), t["name"]),
+        ),
+    )
+
+
+def _categories(counts: dict, framework_lineage, framework_outcome_identity, items) -> list:
+    """Outcomes that mattered by framework category, most first (versions of the same
+    category under the same names count together)."""
+    by_name: dict = defaultdict(int)
+    for pk, framework, category, lineage in FrameworkCategory.objects.filter(
+        pk__in=list(counts)
+    ).values_list("pk", "framework__name", "name", "framework__lineage"):
+        if framework_lineage and str(lineage) != str(framework_lineage):
+            continue
+        by_name[framework, category] += counts[pk]
+    if framework_outcome_identity:
+        by_name = defaultdict(int)
+        for item in items.values():
+            by_name[item.framework, item.category] += item.mattered
+    return [
+        {"framework": framework, "category": category, "mattered": n}
+        for (framework, category), n in sorted(by_name.items(), key=lambda c: (-c[1], c[0]))
+        if n
+    ]
+
+
+def counted_rollup(
+    outcomes: QuerySet[Outcome],
+    period: Period,
+    unit: tuple[int, int],
+    *,
+    age: str = "",
+    headline: str = "",
+    framework_lineage=None,
+    framework_outcome_identity=None,
+) -> Rollup:
+    """The figures of a small set of outcomes, counted in memory to the day.
+
+    ``unit`` is (organisation id, team id), team 0 for organisation-level figures.
+    """
+    previous = period.previous()
+    outcome_facts, review_facts = tallies.facts(outcomes, reviewed=(previous.start, period.end))
+    units = {o.person_id: [unit] for o in outcome_facts}
+    counts = tallies.contributions(
+        outcome_facts, review_facts, units, timezone.localdate(), tallies.day_of
+    )
+    rows = tallies.counted_rows(
+        counts, age=age, headline=headline, window=window(period, tallies.day_of)
+    )
+    return rollup_from(
+        rows,
+        period,
+        headline=headline,
+        framework_lineage=framework_lineage,
+        framework_outcome_identity=framework_outcome_identity,
     )
 
 
@@ -376,7 +376,7 @@ def team_dashboard(team: Team, period: Period) -> TeamDashboard:
         without_outcome_count=no_outcome.count(),
         overdue=list(overdue[:LIST_LIMIT]),
         overdue_count=overdue.count(),
-        rollup=rollup(team_outcomes(team), team_reviews(team), period),
+        rollup=team_rollup(team, period),
         today=today,
     )
 
@@ -389,45 +389,14 @@ class OrganisationFilters:
     age_band: str = ""
 
 
-def _birth_range(band: str, today: datetime.date):
-    for key, _label, youngest, oldest in AGE_BANDS:
-        if key == band and youngest is not None:
-            latest_birth = today.replace(year=today.year - youngest)
-            earliest_birth = today.replace(year=today.year - oldest - 1) + datetime.timedelta(1)
-            return earliest_birth, latest_birth
-    return None
-
-
-def organisation_people(organisation: Organisation, filters: OrganisationFilters):
-    on_caseload = CaseloadEntry.objects.filter(
-        person=OuterRef("pk"), team__organisation=organisation
-    )
-    if filters.team is not None:
-        on_caseload = on_caseload.filter(team=filters.team)
-    people = Person.objects.filter(Exists(on_caseload))
-    if filters.age_band == "unknown":
-        people = people.filter(date_of_birth__isnull=True)
-    elif filters.age_band:
-        span = _birth_range(filters.age_band, timezone.localdate())
-        if span:
-            people = people.filter(date_of_birth__range=span)
-    return people
-
-
-def organisation_scope(organisation: Organisation, filters: OrganisationFilters):
-    """The outcomes and reviews an organisation report counts, after its filters."""
-    outcomes = Outcome.objects.filter(person__in=organisation_people(organisation, filters))
-    links = Through.objects.filter(outcome=OuterRef("pk"))
-    if filters.framework_lineage:
-        links = links.filter(
-            frameworkoutcome__category__framework__lineage=filters.framework_lineage
+def team_rollup(team: Team, period: Period) -> Rollup:
+    """The team's figures: from its stored tallies for whole months, else counted to the day."""
+    if period.whole_months():
+        rows = tallies.stored_rows(
+            organisation_id=team.organisation_id, team=team.pk, window=window(period)
         )
-    if filters.framework_outcome_identity:
-        links = links.filter(frameworkoutcome__identity=filters.framework_outcome_identity)
-    if filters.framework_lineage or filters.framework_outcome_identity:
-        outcomes = outcomes.filter(Exists(links))
-    reviews = Review.objects.filter(outcome__in=outcomes)
-    return outcomes, reviews
+        return rollup_from(rows, period)
+    return counted_rollup(team_outcomes(team), period, (team.organisation_id, team.pk))
 
 
 @dataclass
@@ -437,23 +406,54 @@ class TeamByOutcome:
     counts: dict  # (team id, identity) -> count
 
 
-def team_by_framework_outcome(
-    organisation: Organisation, outcomes: QuerySet[Outcome], period: Period, rows
-) -> TeamByOutcome:
-    """Outcomes that mattered, by team (rows) and framework outcome (columns)."""
-    counts: dict = defaultdict(int)
-    team_names = {}
-    for r in (
-        Through.objects.filter(outcome__in=_mattered(outcomes, period))
-        .filter(outcome__person__caseload_entries__team__organisation=organisation)
-        .values(
-            team=F("outcome__person__caseload_entries__team"),
-            team_name=F("outcome__person__caseload_entries__team__name"),
-            ident=F("frameworkoutcome__identity"),
+def _headline(filters: OrganisationFilters) -> str:
+    if filters.framework_outcome_identity:
+        return f"outcome:{filters.framework_outcome_identity}"
+    if filters.framework_lineage:
+        return f"framework:{filters.framework_lineage}"
+    return ""
+
+
+def organisation_rollup(
+    organisation: Organisation, filters: OrganisationFilters, period: Period
+) -> tuple[Rollup, TeamByOutcome]:
+    """An organisation report's figures and its team-by-framework-outcome table.
+
+    From the organisation's stored tallies (whole months); for one team, counted
+    in memory from that team's records.
+    """
+    chosen = {
+        "headline": _headline(filters),
+        "framework_lineage": filters.framework_lineage,
+        "framework_outcome_identity": filters.framework_outcome_identity,
+    }
+    if filters.team is None:
+        if filters.age_band:
+            tallies.ages_brought_up_to_date()
+        rows = tallies.stored_rows(
+            organisation_id=organisation.pk,
+            age=filters.age_band,
+            headline=chosen["headline"],
+            window=window(period),
         )
-        .annotate(n=Count("outcome_id", distinct=True))
-    ):
-        counts[(r["team"], r["ident"])] = r["n"]
-        team_names[r["team"]] = r["team_name"]
-    teams = sorted(team_names.items(), key=lambda t: t[1])
-    return TeamByOutcome(teams=teams, identities=[r for r in rows if r.mattered], counts=counts)
+        r = rollup_from(rows, period, **chosen)
+        counts = tallies.stored_team_grid(
+            organisation_id=organisation.pk, age=filters.age_band, window=window(period)
+        )
+    else:
+        r = counted_rollup(
+            team_outcomes(filters.team),
+            period,
+            (organisation.pk, 0),
+            age=filters.age_band,
+            **chosen,
+        )
+        counts = {(filters.team.pk, row.identity): row.mattered for row in r.rows}
+    columns = [row for row in r.rows if row.mattered]
+    shown = {row.identity for row in columns}
+    with_counts = {team for (team, identity), n in counts.items() if n and identity in shown}
+    teams = sorted(
+        organisation.teams.filter(pk__in=with_counts).values_list("pk", "name"),
+        key=lambda t: t[1],
+    )
+    return r, TeamByOutcome(teams=teams, identities=columns, counts=counts)

@@ -18,10 +18,8 @@ from .selectors import (
     LIST_LIMIT,
     current_reviews_in,
     managed_teams,
-    organisation_scope,
+    organisation_rollup,
     report_organisations,
-    rollup,
-    team_by_framework_outcome,
     team_dashboard,
     team_outcomes,
 )
@@ -223,9 +221,7 @@ def _organisation_context(request: HttpRequest, organisation_id: int) -> dict:
     organisation = _organisation(request, organisation_id)
     form = OrganisationReportForm(request.GET or None, organisation=organisation)
     period = form.chosen_period()
-    outcomes, reviews = organisation_scope(organisation, form.filters())
-    r = rollup(outcomes, reviews, period)
-    grid = team_by_framework_outcome(organisation, outcomes, period, r.rows)
+    r, grid = organisation_rollup(organisation, form.filters(), period)
     tables = {
         "framework_outcomes": framework_outcome_table(r, suppress=True),
         "bands": bands_table(r.current, suppress=True),

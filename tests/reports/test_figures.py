@@ -95,18 +95,19 @@ def test_same_day_ratings_the_later_entered_counts_and_amendments_replace(
     assert distance[1] == ["Up 2 points", "1"]  # 3 - 1 (the corrected baseline)
 
 
-def test_people_are_counted_with_the_team_they_are_on_now(manager, roles, build):
+@pytest.mark.parametrize("period", [PERIOD, "?period=custom&start=2025-01-03&end=2025-12-30"])
+def test_people_are_counted_with_the_team_they_are_on_now(
+    manager, roles, build, request_as, period
+):
     person = build.person("Callum Reid", team=roles.other_team)
     build.outcome(person, "Having things to do", [(D(2025, 2, 1), 2), (D(2025, 9, 1), 3)])
-    assert (
-        "Having things to do"
-        not in manager.get(f"/reports/teams/{roles.team.pk}/{PERIOD}").content.decode()
+    page = f"/reports/teams/{roles.team.pk}/{period}"
+    assert "Having things to do" not in manager.get(page).content.decode()
+    services.person_teams_change(
+        request=request_as(roles.manager), person=person, teams=[roles.team]
     )
-    CaseloadEntry.objects.filter(person=person).update(team=roles.team)  # moved team
-    assert (
-        "Having things to do"
-        in manager.get(f"/reports/teams/{roles.team.pk}/{PERIOD}").content.decode()
-    )
+    assert "Having things to do" in manager.get(page).content.decode()
+    assert CaseloadEntry.objects.get(person=person).team == roles.team
 
 
 def test_retired_framework_outcomes_still_count_and_say_so(manager, roles, build):

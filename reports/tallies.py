@@ -1,0 +1,470 @@
+"""Report figures kept up to date as records are written.
+
+Counting every outcome and review of a national organisation on each request
+takes seconds, so reports add up *tallies* instead: counts of the outcomes or
+reviews that share everything a report asks about them (which figure, which
+framework or framework outcome, the person's age band, the month, the band of
+the latest rating, the quality criteria met, the theme). Every write to an
+outcome or a review changes the tallies in its own transaction: what the
+outcome added before the change is taken away and what it adds after it is
+added (``kept_up_to_date``).
+
+What one outcome and its reviews add (``contributions``) is written once, here,
+and used three ways: to keep the stored tallies up to date, to count them all
+again (``rebuild``), and to count a small set of records in memory to the day
+(a team's custom dates, one team of an organisation report). The figures are
+then read from either (``stored_rows``, ``counted_rows``) by ``rollup_from``.
+
+Tallies of the whole organisation (``team`` 0) hold the age band of the person
+and one scope per framework and per framework outcome the outcome is linked
+to, for the organisation report's filters; tallies of a team hold what its
+dashboard and the report's team-by-framework-outcome table need.
+"""
+
+import datetime
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.utils import timezone
+
+from records.models import CaseloadEntry, Outcome, OutcomeStatus, Person, Review
+from records.quality import OUTCOME_CRITERIA, REVIEW_CRITERIA
+
+from .models import OPEN, Tally, TallyAges
+
+MATTERED, RATED, RECORDED, REVIEWED, HELPED, HINDERED = (
+    "mattered",
+    "rated",
+    "recorded",
+    "reviewed",
+    "helped",
+    "hindered",
+)
+AGE_BANDS = [
+    ("under_18", "Under 18", 0, 17),
+    ("18_64", "18 to 64", 18, 64),
+    ("65_74", "65 to 74", 65, 74),
+    ("75_84", "75 to 84", 75, 84),
+    ("85_plus", "85 and over", 85, 150),
+    ("unknown", "Not recorded", None, None),
+]
+Through = Outcome.framework_outcomes.through
+ThemeLinks = ((HELPED, Review.helped_themes.through), (HINDERED, Review.hindered_themes.through))
+
+
+def month_of(day: datetime.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def day_of(day: datetime.date) -> int:
+    return day.toordinal()
+
+
+def age_band(born: datetime.date | None, on: datetime.date) -> str:
+    if born is None:
+        return "unknown"
+    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return next(key for key, _, _, oldest in AGE_BANDS if oldest is None or age <= oldest)
+
+
+# What one outcome and its reviews add
+
+
+@dataclass(frozen=True)
+class OutcomeFacts:
+    id: int
+    person_id: int
+    born: datetime.date | None
+    started_on: datetime.date
+    ended_on: datetime.date | None  # None while active
+    rated_on: datetime.date | None
+    band: str
+    single: bool
+    distance: int
+    flags: int  # bit i: OUTCOME_CRITERIA[i] met
+    links: tuple  # ((framework outcome identity, category id, framework lineage), ...)
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    outcome_id: int
+    reviewed_on: datetime.date
+    flags: int  # bit i: REVIEW_CRITERIA[i] met
+    helped: tuple
+    hindered: tuple
+
+
+def _flags(values: Iterable[bool]) -> int:
+    return sum(1 << i for i, met in enumerate(values) if met)
+
+
+def contributions(
+    outcomes: Iterable[OutcomeFacts],
+    reviews: Iterable[ReviewFacts],
+    units: dict,
+    as_of: datetime.date,
+    period_of: Callable = month_of,
+) -> Counter:
+    """What the outcomes and their current reviews add to each tally.
+
+    ``units`` gives each person's (organisation id, team id) pairs: team 0 for
+    the whole organisation. Keys follow ``Tally.KEY``.
+    """
+    counts: Counter = Counter()
+    by_id = {}
+    for o in outcomes:
+        by_id[o.id] = o
+        age = age_band(o.born, as_of)
+        start = period_of(o.started_on)
+        until = OPEN if o.ended_on is None else period_of(o.ended_on)
+        identities = {f"outcome:{i}" for i, _, _ in o.links}
+        categories = {f"category:{c}" for _, c, _ in o.links}
+        frameworks = {f"framework:{f}" for _, _, f in o.links}
+        for org, team in units.get(o.person_id, ()):
+            whole = team == 0
+            everywhere = ("", *frameworks, *identities) if whole else ("",)
+            banded = age if whole else ""
+            for scope in (*identities, *categories):
+                counts[org, team, MATTERED, scope, age, start, until, "", False, 0, 0, 0] += 1
+            if o.rated_on is not None:
+                rated = period_of(o.rated_on)
+                for scope in everywhere if whole else ("", *identities):
+                    key = (org, team, RATED, scope, banded, rated, OPEN, o.band, o.single)
+                    counts[*key, o.distance, 0, 0] += 1
+            for scope in everywhere:
+                counts[
+                    org, team, RECORDED, scope, banded, start, OPEN, "", False, 0, o.flags, 0
+                ] += 1
+    for r in reviews:
+        o = by_id[r.outcome_id]
+        age = age_band(o.born, as_of)
+        day = period_of(r.reviewed_on)
+        frameworks = {f"framework:{f}" for _, _, f in o.links}
+        identities = {f"outcome:{i}" for i, _, _ in o.links}
+        for org, team in units.get(o.person_id, ()):
+            whole = team == 0
+            banded = age if whole else ""
+            for scope in ("", *frameworks, *identities) if whole else ("",):
+                common = (org, team)
+                counts[*common, REVIEWED, scope, banded, day, OPEN, "", False, 0, r.flags, 0] += 1
+                for figure, themes in ((HELPED, r.helped), (HINDERED, r.hindered)):
+                    for theme in themes:
+                        counts[
+                            *common, figure, scope, banded, day, OPEN, "", False, 0, 0, theme
+                        ] += 1
+    return counts
+
+
+def current_reviews(reviews: QuerySet[Review]) -> QuerySet[Review]:
+    """Reviews that have not been replaced by a correction."""
+    return reviews.filter(~Exists(Review.objects.filter(amends=OuterRef("pk"))))
+
+
+def facts(
+    outcomes: QuerySet[Outcome], reviewed: tuple | None = None
+) -> tuple[list[OutcomeFacts], list[ReviewFacts]]:
+    """The facts of the outcomes and of their current reviews (dated in ``reviewed``,
+    if given), in four queries."""
+    links = defaultdict(list)
+    for outcome_id, identity, category, lineage in Through.objects.filter(
+        outcome__in=outcomes
+    ).values_list(
+        "outcome_id",
+        "frameworkoutcome__identity",
+        "frameworkoutcome__category_id",
+        "frameworkoutcome__category__framework__lineage",
+    ):
+        links[outcome_id].append((identity, category, lineage))
+    outcome_facts = [
+        OutcomeFacts(
+            id=pk,
+            person_id=person_id,
+            born=born,
+            started_on=started_on,
+            ended_on=None if status == OutcomeStatus.ACTIVE else changed_on,
+            rated_on=rated_on,
+            band=band,
+            single=count == 1,
+            distance=(latest or 0) - (first or 0),
+            flags=_flags(met),
+            links=tuple(links[pk]),
+        )
+        for (
+            pk,
+            person_id,
+            born,
+            started_on,
+            status,
+            changed_on,
+            rated_on,
+            band,
+            first,
+            latest,
+            count,
+            *met,
+        ) in outcomes.values_list(
+            "pk",
+            "person_id",
+            "person__date_of_birth",
+            "started_on",
+            "status",
+            "status_changed_on",
+            "latest_rated_on",
+            "latest_band",
+            "first_score",
+            "latest_score",
+            "rating_count",
+            *(f"meets_{c}" for c in OUTCOME_CRITERIA),
+        ).order_by()
+    ]
+    reviews = current_reviews(Review.objects.filter(outcome__in=outcomes))
+    if reviewed is not None:
+        reviews = reviews.filter(reviewed_on__range=reviewed)
+    tags = defaultdict(lambda: {HELPED: [], HINDERED: []})
+    tagged = [
+        through.objects.filter(review__in=reviews)
+        .values_list("review_id", "theme_id", Value(kind))
+        .order_by()
+        for kind, through in ThemeLinks
+    ]
+    for review_id, theme_id, kind in tagged[0].union(tagged[1], all=True):
+        tags[review_id][kind].append(theme_id)
+    review_facts = [
+        ReviewFacts(
+            outcome_id=outcome_id,
+            reviewed_on=reviewed_on,
+            flags=_flags(met),
+            helped=tuple(sorted(tags[pk][HELPED])) if pk in tags else (),
+            hindered=tuple(sorted(tags[pk][HINDERED])) if pk in tags else (),
+        )
+        for pk, outcome_id, reviewed_on, *met in reviews.values_list(
+            "pk", "outcome_id", "reviewed_on", *(f"meets_{c}" for c in REVIEW_CRITERIA)
+        ).order_by()
+    ]
+    return outcome_facts, review_facts
+
+
+def people_units(people) -> dict:
+    """Each person's (organisation, team) pairs: one per team, and team 0 once per organisation."""
+    units = defaultdict(list)
+    for person_id, team_id, organisation_id in CaseloadEntry.objects.filter(
+        person__in=people
+    ).values_list("person_id", "team_id", "team__organisation_id"):
+        units[person_id].append((organisation_id, team_id))
+        if (organisation_id, 0) not in units[person_id]:
+            units[person_id].append((organisation_id, 0))
+    return units
+
+
+def _contributions_of(outcomes: QuerySet[Outcome], as_of: datetime.date) -> Counter:
+    return contributions(*facts(outcomes), people_units(outcomes.values("person_id")), as_of)
+
+
+# Keeping the stored tallies up to date
+
+
+def _ages_on() -> datetime.date:
+    """The day the stored age bands are worked out on; a report's age refresh waits for us."""
+    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT as_of FROM {TallyAges._meta.db_table}{lock}")  # noqa: S608
+        row = cursor.fetchone()
+    if row:
+        return row[0] if isinstance(row[0], datetime.date) else datetime.date.fromisoformat(row[0])
+    return TallyAges.objects.create(as_of=timezone.localdate()).as_of
+
+
+def _apply(change: Counter) -> None:
+    """Add each count to its tally (creating or emptying tallies as needed)."""
+    rows = sorted((key, n) for key, n in change.items() if n)  # one order: no deadlocks
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(Tally._meta.db_table)
+    columns = ", ".join(quote(c) for c in (*Tally.KEY, "n"))
+    key = ", ".join(quote(c) for c in Tally.KEY)
+    emptied = []
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), 500):
+            batch = rows[i : i + 500]
+            values = ", ".join(["(" + ", ".join(["%s"] * (len(Tally.KEY) + 1)) + ")"] * len(batch))
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT ({key}) "  # noqa: S608
+                f"DO UPDATE SET n = {table}.n + EXCLUDED.n RETURNING id, n",
+                [value for k, n in batch for value in (*k, n)],
+            )
+            emptied += [pk for pk, n in cursor.fetchall() if n == 0]
+    if emptied:
+        Tally.objects.filter(pk__in=emptied, n=0).delete()
+
+
+def _difference(after: Counter, before: Counter) -> Counter:
+    change = Counter(after)
+    change.subtract(before)
+    return change
+
+
+@contextmanager
+def kept_up_to_date(outcomes: QuerySet[Outcome]):
+    """Around a change to these outcomes or their reviews: their tallies follow the change.
+
+    Use inside the change's transaction, after locking what it changes.
+    """
+    as_of = _ages_on()
+    before = _contributions_of(outcomes, as_of)
+    yield
+    _apply(_difference(_contributions_of(outcomes, as_of), before))
+
+
+def outcome_added(outcome: Outcome) -> None:
+    """Count a newly recorded outcome."""
+    _apply(_contributions_of(Outcome.objects.filter(pk=outcome.pk), _ages_on()))
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+@transaction.atomic
+def ages_brought_up_to_date(today: datetime.date | None = None) -> int:
+    """Move the people who have had a birthday into another age band since the tallies'
+    day. Returns how many people moved."""
+    today = today or timezone.localdate()
+    state = TallyAges.objects.select_for_update().first()
+    if state is None:
+        TallyAges.objects.create(as_of=today)
+        return 0
+    if state.as_of >= today:
+        return 0
+    near_a_boundary = Q()
+    for _, _, youngest, _ in AGE_BANDS:
+        if youngest:
+            near_a_boundary |= Q(
+                date_of_birth__gte=_years_before(state.as_of, youngest) - datetime.timedelta(1),
+                date_of_birth__lte=_years_before(today, youngest) + datetime.timedelta(1),
+            )
+    moved = [
+        pk
+        for pk, born in Person.objects.filter(near_a_boundary).values_list("pk", "date_of_birth")
+        if age_band(born, state.as_of) != age_band(born, today)
+    ]
+    outcomes = Outcome.objects.filter(person_id__in=moved)
+    if moved:
+        old = _contributions_of(outcomes, state.as_of)
+        _apply(_difference(_contributions_of(outcomes, today), old))
+    state.as_of = today
+    state.save(update_fields=["as_of"])
+    return len(moved)
+
+
+@transaction.atomic
+def rebuild(batch: int = 20000) -> int:
+    """Count every tally again from the records. Returns the number of tallies."""
+    today = timezone.localdate()
+    Tally.objects.all().delete()
+    TallyAges.objects.all().delete()
+    TallyAges.objects.create(as_of=today)
+    counts: Counter = Counter()
+    bounds = Outcome.objects.order_by("pk").values_list("pk", flat=True)
+    first, last = bounds.first(), bounds.last()
+    if first is not None:
+        for low in range(first, last + 1, batch):
+            counts.update(
+                _contributions_of(Outcome.objects.filter(pk__gte=low, pk__lt=low + batch), today)
+            )
+    Tally.objects.bulk_create(
+        (Tally(**dict(zip(Tally.KEY, key, strict=True)), n=n) for key, n in counts.items() if n),
+        batch_size=2000,
+    )
+    return len(counts)
+
+
+# Reading figures from tallies
+
+
+@dataclass(frozen=True)
+class Window:
+    """The current and the previous period, in the tallies' units (months or days)."""
+
+    current: tuple[int, int]
+    previous: tuple[int, int]
+
+
+def _wanted(figure: str, scope: str, headline: str) -> bool:
+    return scope == headline or figure == MATTERED or (figure == RATED and scope[:8] == "outcome:")
+
+
+def stored_rows(
+    *, organisation_id: int, team: int = 0, age: str = "", headline: str = "", window: Window
+) -> list[dict]:
+    """The tallies a report needs, added up for the periods, from the database."""
+    (start, end), previous = window.current, window.previous
+    tallies = Tally.objects.filter(organisation_id=organisation_id, team=team, start__lte=end)
+    if age:
+        tallies = tallies.filter(age_band=age)
+    return list(
+        tallies.filter(
+            Q(scope=headline) | Q(figure=MATTERED) | Q(figure=RATED, scope__startswith="outcome:")
+        )
+        .values("figure", "scope", "band", "single", "distance", "flags", "theme")
+        .annotate(
+            current=Sum("n", filter=Q(start__gte=start), default=0),
+            previous=Sum("n", filter=Q(start__range=previous), default=0),
+            active=Sum("n", filter=Q(until__gte=start), default=0),
+        )
+        .order_by()
+    )
+
+
+def counted_rows(
+    counts: Counter, *, age: str = "", headline: str = "", window: Window
+) -> list[dict]:
+    """The same as ``stored_rows``, from tallies counted in memory."""
+    (start, end), (before, before_end) = window.current, window.previous
+    sums: dict = defaultdict(lambda: [0, 0, 0])
+    for key, n in counts.items():
+        _, _, figure, scope, band_of_age, first, until, band, single, distance, flags, theme = key
+        if first > end or (age and band_of_age != age) or not _wanted(figure, scope, headline):
+            continue
+        total = sums[figure, scope, band, single, distance, flags, theme]
+        total[0] += n if first >= start else 0
+        total[1] += n if before <= first <= before_end else 0
+        total[2] += n if until >= start else 0
+    names = ("figure", "scope", "band", "single", "distance", "flags", "theme")
+    return [
+        {**dict(zip(names, key, strict=True)), "current": c, "previous": p, "active": a}
+        for key, (c, p, a) in sums.items()
+    ]
+
+
+def stored_team_grid(
+    *, organisation_id: int, age: str = "", window: Window
+) -> dict[tuple[int, uuid.UUID], int]:
+    """Outcomes that mattered in the period, by team and framework outcome identity."""
+    start, end = window.current
+    tallies = Tally.objects.filter(
+        organisation_id=organisation_id,
+        team__gt=0,
+        figure=MATTERED,
+        scope__startswith="outcome:",
+        start__lte=end,
+        until__gte=start,
+    )
+    if age:
+        tallies = tallies.filter(age_band=age)
+    return {
+        (r["team"], uuid.UUID(r["scope"][8:])): r["n"]
+        for r in tallies.values("team", "scope").annotate(n=Sum("n")).order_by()
+    }
+
+
+def identity_of(scope: str) -> uuid.UUID:
+    return uuid.UUID(scope.partition(":")[2])
