@@ -5,18 +5,37 @@ from accounts.models import Organisation
 # ``until`` of an outcome that is still active: after every period.
 OPEN = 2**31 - 1
 
+KEY = (
+    "organisation_id",
+    "team",
+    "figure",
+    "scope",
+    "age_band",
+    "start",
+    "until",
+    "band",
+    "single",
+    "distance",
+    "flags",
+    "theme",
+)
 
-class Tally(models.Model):
+
+class TallyBase(models.Model):
     """How many outcomes or reviews share one combination of everything a report asks.
 
     Kept up to date by ``reports.tallies`` in the transaction of every write to
     an outcome or a review, so reports add up tallies instead of counting rows.
-    ``team`` is 0 for the figures of the whole organisation (where a person on
-    two of its teams counts once). ``start`` and ``until`` are months
-    (``year * 12 + month - 1``); ``until`` is ``OPEN`` while an outcome is active.
+    ``start`` and ``until`` are months (``year * 12 + month - 1``); ``until`` is
+    ``OPEN`` while an outcome is active. Three tables share these columns, so
+    each report reads only its own: see the subclasses.
     """
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    # No database constraint: tallies are counted from the records, and the
+    # rebuild writes millions of them at once.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
     team = models.IntegerField(default=0)
     figure = models.CharField(max_length=10)
     scope = models.CharField(max_length=60, blank=True)
@@ -30,44 +49,51 @@ class Tally(models.Model):
     theme = models.IntegerField(default=0)
     n = models.IntegerField()
 
-    KEY = (
-        "organisation_id",
-        "team",
-        "figure",
-        "scope",
-        "age_band",
-        "start",
-        "until",
-        "band",
-        "single",
-        "distance",
-        "flags",
-        "theme",
-    )
+    KEY = KEY
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=[
-                    "organisation",
-                    "team",
-                    "figure",
-                    "scope",
-                    "age_band",
-                    "start",
-                    "until",
-                    "band",
-                    "single",
-                    "distance",
-                    "flags",
-                    "theme",
-                ],
-                name="tally_key_unique",
-            )
-        ]
+        abstract = True
 
     def __str__(self) -> str:
         return f"{self.figure} {self.scope or 'all'} {self.start}: {self.n}"
+
+
+def _unique(name: str) -> list:
+    return [models.UniqueConstraint(fields=[f.removesuffix("_id") for f in KEY], name=name)]
+
+
+class Tally(TallyBase):
+    """The organisation's figures (``team`` 0), where a person on two of its teams counts once."""
+
+    class Meta:
+        constraints = _unique("tally_key_unique")
+
+
+class TeamTally(TallyBase):
+    """A team's figures, for its dashboard."""
+
+    class Meta:
+        constraints = _unique("team_tally_key_unique")
+
+
+class TeamOutcomeTally(TallyBase):
+    """Outcomes that mattered, by team and framework outcome: for a team's dashboard and
+    the organisation report's team-by-framework-outcome table, which reads every team's."""
+
+    class Meta:
+        constraints = _unique("team_outcome_tally_key_unique")
+
+
+TALLY_MODELS = (Tally, TeamTally, TeamOutcomeTally)
+
+
+def tally_model(team: int, figure: str, scope: str) -> type[TallyBase]:
+    """Which table holds a tally."""
+    if team == 0:
+        return Tally
+    if figure == "mattered" and scope.startswith("outcome:"):
+        return TeamOutcomeTally
+    return TeamTally
 
 
 class TallyAges(models.Model):

@@ -35,7 +35,16 @@ from django.utils import timezone
 from records.models import CaseloadEntry, Outcome, OutcomeStatus, Person, Review
 from records.quality import OUTCOME_CRITERIA, REVIEW_CRITERIA
 
-from .models import OPEN, Tally, TallyAges
+from .models import (
+    KEY,
+    OPEN,
+    TALLY_MODELS,
+    Tally,
+    TallyAges,
+    TeamOutcomeTally,
+    TeamTally,
+    tally_model,
+)
 
 MATTERED, RATED, RECORDED, REVIEWED, HELPED, HINDERED = (
     "mattered",
@@ -113,7 +122,7 @@ def contributions(
     """What the outcomes and their current reviews add to each tally.
 
     ``units`` gives each person's (organisation id, team id) pairs: team 0 for
-    the whole organisation. Keys follow ``Tally.KEY``.
+    the whole organisation. Keys follow ``reports.models.KEY``.
     """
     counts: Counter = Counter()
     by_id = {}
@@ -281,26 +290,29 @@ def _ages_on() -> datetime.date:
 
 def _apply(change: Counter) -> None:
     """Add each count to its tally (creating or emptying tallies as needed)."""
-    rows = sorted((key, n) for key, n in change.items() if n)  # one order: no deadlocks
-    if not rows:
-        return
+    by_model = defaultdict(list)
+    for key, n in sorted(change.items()):  # one order: no deadlocks
+        if n:
+            by_model[tally_model(key[1], key[2], key[3])].append((key, n))
     quote = connection.ops.quote_name
-    table = quote(Tally._meta.db_table)
-    columns = ", ".join(quote(c) for c in (*Tally.KEY, "n"))
-    key = ", ".join(quote(c) for c in Tally.KEY)
-    emptied = []
-    with connection.cursor() as cursor:
-        for i in range(0, len(rows), 500):
-            batch = rows[i : i + 500]
-            values = ", ".join(["(" + ", ".join(["%s"] * (len(Tally.KEY) + 1)) + ")"] * len(batch))
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT ({key}) "  # noqa: S608
-                f"DO UPDATE SET n = {table}.n + EXCLUDED.n RETURNING id, n",
-                [value for k, n in batch for value in (*k, n)],
-            )
-            emptied += [pk for pk, n in cursor.fetchall() if n == 0]
-    if emptied:
-        Tally.objects.filter(pk__in=emptied, n=0).delete()
+    columns = ", ".join(quote(c) for c in (*KEY, "n"))
+    key_columns = ", ".join(quote(c) for c in KEY)
+    for model, rows in by_model.items():
+        table = quote(model._meta.db_table)
+        emptied = []
+        with connection.cursor() as cursor:
+            for i in range(0, len(rows), 500):
+                batch = rows[i : i + 500]
+                values = ", ".join(["(" + ", ".join(["%s"] * (len(KEY) + 1)) + ")"] * len(batch))
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608
+                    f"ON CONFLICT ({key_columns}) DO UPDATE SET n = {table}.n + EXCLUDED.n "
+                    "RETURNING id, n",
+                    [value for k, n in batch for value in (*k, n)],
+                )
+                emptied += [pk for pk, n in cursor.fetchall() if n == 0]
+        if emptied:
+            model.objects.filter(pk__in=emptied, n=0).delete()
 
 
 def _difference(after: Counter, before: Counter) -> Counter:
@@ -366,25 +378,237 @@ def ages_brought_up_to_date(today: datetime.date | None = None) -> int:
 
 
 @transaction.atomic
-def rebuild(batch: int = 20000) -> int:
-    """Count every tally again from the records. Returns the number of tallies."""
-    today = timezone.localdate()
-    Tally.objects.all().delete()
+def rebuild(today: datetime.date | None = None) -> int:
+    """Count every tally again from the records (after a bulk load, or to repair).
+
+    On PostgreSQL in one statement; elsewhere through ``contributions``, which
+    the tests check the statement against. Returns the number of tallies.
+    """
+    today = today or timezone.localdate()
+    for model in TALLY_MODELS:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"TRUNCATE {model._meta.db_table}")
+        else:
+            model.objects.all().delete()
     TallyAges.objects.all().delete()
     TallyAges.objects.create(as_of=today)
+    if connection.vendor == "postgresql":
+        return _rebuild_in_database(today)
+    return rebuild_in_python(today)
+
+
+def rebuild_in_python(today: datetime.date, batch: int = 5000) -> int:
     counts: Counter = Counter()
     bounds = Outcome.objects.order_by("pk").values_list("pk", flat=True)
     first, last = bounds.first(), bounds.last()
     if first is not None:
         for low in range(first, last + 1, batch):
-            counts.update(
-                _contributions_of(Outcome.objects.filter(pk__gte=low, pk__lt=low + batch), today)
-            )
-    Tally.objects.bulk_create(
-        (Tally(**dict(zip(Tally.KEY, key, strict=True)), n=n) for key, n in counts.items() if n),
-        batch_size=2000,
-    )
+            outcomes = Outcome.objects.filter(pk__gte=low, pk__lt=low + batch)
+            counts.update(_contributions_of(outcomes, today))
+    by_model = defaultdict(list)
+    for key, n in counts.items():
+        if n:
+            model = tally_model(key[1], key[2], key[3])
+            by_model[model].append(model(**dict(zip(KEY, key, strict=True)), n=n))
+    for model, tallies in by_model.items():
+        model.objects.bulk_create(tallies, batch_size=2000)
     return len(counts)
+
+
+WORK_TABLES = (
+    "tally_unit",
+    "tally_fact",
+    "tally_scope_name",
+    "tally_scope",
+    "tally_review",
+    "tally_tag",
+    "tally_count",
+)
+
+
+def _rebuild_in_database(today: datetime.date) -> int:
+    prepare, selects, writes, constraints = _rebuild_statements(today)
+    count = "CREATE UNLOGGED TABLE tally_count AS " + " UNION ALL ".join(selects)
+    written = 0
+    with connection.cursor() as cursor:
+        for sql in [*prepare, count]:
+            cursor.execute(sql)
+        for sql in writes:
+            cursor.execute(sql)
+            written += cursor.rowcount
+        for sql in constraints:
+            cursor.execute(sql)
+        cursor.execute(f"DROP TABLE {', '.join(WORK_TABLES)}")
+    return written
+
+
+def _rebuild_statements(today: datetime.date) -> tuple[list, list, list, list]:
+    """The rules of ``contributions`` as SQL (PostgreSQL).
+
+    The facts of outcomes, reviews and people's units go into work tables
+    (unlogged, so that parallel workers can read them; dropped at the end),
+    with framework, framework outcome and category scopes as small numbers;
+    every tally is counted in one parallel aggregate over them, then written
+    with its names. The tables' unique indexes are built once, at the end.
+    """
+    team_table = CaseloadEntry._meta.get_field("team").related_model._meta.db_table
+    fo_model = Through._meta.get_field("frameworkoutcome").related_model
+    category_model = fo_model._meta.get_field("category").related_model
+    framework_model = category_model._meta.get_field("framework").related_model
+    review_table = Review._meta.db_table
+
+    def month(column: str) -> str:
+        return f"(EXTRACT(YEAR FROM {column})::int * 12 + EXTRACT(MONTH FROM {column})::int - 1)"
+
+    def flags(alias: str, criteria) -> str:
+        return " + ".join(f"({alias}.meets_{c}::int << {i})" for i, c in enumerate(criteria))
+
+    codes = {key: i for i, (key, *_) in enumerate(AGE_BANDS)}
+    unknown = codes["unknown"]
+    ages = " ".join(
+        f"WHEN p.date_of_birth > '{_years_before(today, oldest + 1)}'::date THEN {codes[key]}"
+        for key, _, _, oldest in AGE_BANDS
+        if oldest is not None
+    )
+    age_names = ", ".join(f"({i}, '{key}')" for key, i in codes.items())
+    figures = [MATTERED, RATED, RECORDED, REVIEWED, HELPED, HINDERED]
+    figure_names = ", ".join(f"({i}, '{f}')" for i, f in enumerate(figures))
+    code_of = dict(zip(figures, range(len(figures)), strict=True))
+    themes = " UNION ALL ".join(
+        f"SELECT review_id, theme_id, {code_of[figure]} AS figure FROM {through._meta.db_table}"  # noqa: S608
+        for figure, through in ThemeLinks
+    )
+    # Scope kinds: 0 the whole, 1 a framework, 2 a framework outcome, 3 a category.
+    prepare = [
+        "SET LOCAL work_mem = '256MB'",
+        f"DROP TABLE IF EXISTS {', '.join(WORK_TABLES)}",
+        *(
+            f"ALTER TABLE {m._meta.db_table} DROP CONSTRAINT {m._meta.constraints[0].name}"
+            for m in TALLY_MODELS
+        ),
+        f"""CREATE UNLOGGED TABLE tally_unit AS
+            SELECT DISTINCT ce.person_id, t.organisation_id, 0 AS team
+            FROM {CaseloadEntry._meta.db_table} ce JOIN {team_table} t ON t.id = ce.team_id
+            UNION ALL
+            SELECT ce.person_id, t.organisation_id, ce.team_id
+            FROM {CaseloadEntry._meta.db_table} ce JOIN {team_table} t ON t.id = ce.team_id""",  # noqa: S608
+        f"""CREATE UNLOGGED TABLE tally_fact AS
+            SELECT o.id, o.person_id,
+                CASE WHEN p.date_of_birth IS NULL THEN {unknown} {ages} ELSE {unknown} END AS age,
+                {month("o.started_on")} AS start,
+                CASE WHEN o.status = '{OutcomeStatus.ACTIVE}' THEN {OPEN}
+                    ELSE {month("o.status_changed_on")} END AS until,
+                {month("o.latest_rated_on")} AS rated, o.latest_band AS band,
+                o.rating_count = 1 AS single,
+                COALESCE(o.latest_score, 0) - COALESCE(o.first_score, 0) AS distance,
+                {flags("o", OUTCOME_CRITERIA)} AS flags
+            FROM {Outcome._meta.db_table} o JOIN {Person._meta.db_table} p ON p.id = o.person_id""",  # noqa: S608
+        f"""CREATE UNLOGGED TABLE tally_scope_name AS
+            SELECT row_number() OVER () AS no, scope FROM (
+                SELECT '' AS scope
+                UNION SELECT 'framework:' || lineage FROM {framework_model._meta.db_table}
+                UNION SELECT 'outcome:' || identity FROM {fo_model._meta.db_table}
+                UNION SELECT 'category:' || id FROM {category_model._meta.db_table}
+            ) AS scopes""",  # noqa: S608
+        f"""CREATE UNLOGGED TABLE tally_scope AS
+            SELECT DISTINCT l.outcome_id, v.no, v.kind
+            FROM {Through._meta.db_table} l
+            JOIN (
+                SELECT fo.id, f.no AS framework, o.no AS outcome, c.no AS category
+                FROM {fo_model._meta.db_table} fo
+                JOIN {category_model._meta.db_table} cat ON cat.id = fo.category_id
+                JOIN {framework_model._meta.db_table} fw ON fw.id = cat.framework_id
+                JOIN tally_scope_name f ON f.scope = 'framework:' || fw.lineage
+                JOIN tally_scope_name o ON o.scope = 'outcome:' || fo.identity
+                JOIN tally_scope_name c ON c.scope = 'category:' || fo.category_id
+            ) AS fo ON fo.id = l.frameworkoutcome_id
+            CROSS JOIN LATERAL (VALUES (fo.framework, 1), (fo.outcome, 2), (fo.category, 3))
+                AS v (no, kind)
+            UNION ALL
+            SELECT id, (SELECT no FROM tally_scope_name WHERE scope = ''), 0
+            FROM {Outcome._meta.db_table}""",  # noqa: S608
+        f"""CREATE UNLOGGED TABLE tally_review AS
+            SELECT r.id, r.outcome_id, {month("r.reviewed_on")} AS start,
+                {flags("r", REVIEW_CRITERIA)} AS flags
+            FROM {review_table} r
+            WHERE NOT EXISTS (SELECT 1 FROM {review_table} a WHERE a.amends_id = r.id)""",  # noqa: S608
+        f"CREATE UNLOGGED TABLE tally_tag AS {themes}",
+        "ANALYZE tally_unit",
+        "ANALYZE tally_fact",
+        "ANALYZE tally_scope_name",
+        "ANALYZE tally_scope",
+        "ANALYZE tally_review",
+        "ANALYZE tally_tag",
+    ]
+    # Which scope kinds each figure counts in, for the organisation (team 0) and for teams.
+    wide, narrow = "(0, 1, 2)", "(0)"
+    outcome_figures = [
+        (MATTERED, "(2, 3)", "(2, 3)", "x.start", "x.until"),
+        (RATED, wide, "(0, 2)", "x.rated", OPEN),
+        (RECORDED, wide, narrow, "x.start", OPEN),
+    ]
+    selects = []
+    for is_team, units in ((False, "u.team = 0"), (True, "u.team <> 0")):
+        age = "x.age" if not is_team else "-1"
+        for figure, org_kinds, team_kinds, start, until in outcome_figures:
+            kinds = team_kinds if is_team else org_kinds
+            band = (
+                "x.band AS band, x.single AS single, x.distance AS distance"
+                if figure == RATED
+                else "'' AS band, false AS single, 0 AS distance"
+            )
+            selects.append(
+                f"""SELECT u.organisation_id, u.team, {code_of[figure]} AS figure, s.no,
+                    {"x.age" if figure == MATTERED else age} AS age, {start} AS start,
+                    {until} AS until, {band}, {"x.flags" if figure == RECORDED else 0} AS flags,
+                    0 AS theme, count(*) AS n
+                FROM tally_fact x JOIN tally_unit u ON u.person_id = x.person_id AND {units}
+                JOIN tally_scope s ON s.outcome_id = x.id AND s.kind IN {kinds}
+                {"WHERE x.rated IS NOT NULL" if figure == RATED else ""}
+                GROUP BY 1, 2, 4, 5, 6, 7, 8, 9, 10, 11"""  # noqa: S608
+            )
+        kinds = narrow if is_team else wide
+        selects.append(
+            f"""SELECT u.organisation_id, u.team, {code_of[REVIEWED]}, s.no, {age}, r.start,
+                {OPEN}, '', false, 0, r.flags, 0, count(*)
+            FROM tally_review r JOIN tally_fact x ON x.id = r.outcome_id
+            JOIN tally_unit u ON u.person_id = x.person_id AND {units}
+            JOIN tally_scope s ON s.outcome_id = x.id AND s.kind IN {kinds}
+            GROUP BY 1, 2, 4, 5, 6, 11"""  # noqa: S608
+        )
+        selects.append(
+            f"""SELECT u.organisation_id, u.team, tag.figure, s.no, {age}, r.start, {OPEN},
+                '', false, 0, 0, tag.theme_id, count(*)
+            FROM tally_tag tag JOIN tally_review r ON r.id = tag.review_id
+            JOIN tally_fact x ON x.id = r.outcome_id
+            JOIN tally_unit u ON u.person_id = x.person_id AND {units}
+            JOIN tally_scope s ON s.outcome_id = x.id AND s.kind IN {kinds}
+            GROUP BY 1, 2, 3, 4, 5, 6, 12"""  # noqa: S608
+        )
+    outcome_scope = "s.scope LIKE 'outcome:%'"
+    routes = {
+        Tally: "c.team = 0",
+        TeamTally: f"c.team <> 0 AND NOT (f.name = '{MATTERED}' AND {outcome_scope})",
+        TeamOutcomeTally: f"c.team <> 0 AND f.name = '{MATTERED}' AND {outcome_scope}",
+    }
+    writes = [
+        f"""INSERT INTO {model._meta.db_table} ({", ".join(KEY)}, n)
+        SELECT c.organisation_id, c.team, f.name, s.scope, COALESCE(a.name, ''), c.start,
+            c.until, c.band, c.single, c.distance, c.flags, c.theme, c.n
+        FROM tally_count c
+        JOIN (VALUES {figure_names}) AS f (code, name) ON f.code = c.figure
+        JOIN tally_scope_name s ON s.no = c.no
+        LEFT JOIN (VALUES {age_names}) AS a (code, name) ON a.code = c.age
+        WHERE {route}"""  # noqa: S608
+        for model, route in routes.items()
+    ]
+    constraints = [
+        f"ALTER TABLE {m._meta.db_table} ADD CONSTRAINT {m._meta.constraints[0].name} "
+        f"UNIQUE ({', '.join(KEY)})"
+        for m in TALLY_MODELS
+    ]
+    return prepare, selects, writes, constraints
 
 
 # Reading figures from tallies
@@ -407,21 +631,29 @@ def stored_rows(
 ) -> list[dict]:
     """The tallies a report needs, added up for the periods, from the database."""
     (start, end), previous = window.current, window.previous
-    tallies = Tally.objects.filter(organisation_id=organisation_id, team=team, start__lte=end)
-    if age:
-        tallies = tallies.filter(age_band=age)
-    return list(
-        tallies.filter(
-            Q(scope=headline) | Q(figure=MATTERED) | Q(figure=RATED, scope__startswith="outcome:")
+
+    def added_up(model) -> QuerySet:
+        tallies = model.objects.filter(organisation_id=organisation_id, team=team, start__lte=end)
+        if age:
+            tallies = tallies.filter(age_band=age)
+        return (
+            tallies.filter(
+                Q(scope=headline)
+                | Q(figure=MATTERED)
+                | Q(figure=RATED, scope__startswith="outcome:")
+            )
+            .values("figure", "scope", "band", "single", "distance", "flags", "theme")
+            .annotate(
+                current=Sum("n", filter=Q(start__gte=start), default=0),
+                previous=Sum("n", filter=Q(start__range=previous), default=0),
+                active=Sum("n", filter=Q(until__gte=start), default=0),
+            )
+            .order_by()
         )
-        .values("figure", "scope", "band", "single", "distance", "flags", "theme")
-        .annotate(
-            current=Sum("n", filter=Q(start__gte=start), default=0),
-            previous=Sum("n", filter=Q(start__range=previous), default=0),
-            active=Sum("n", filter=Q(until__gte=start), default=0),
-        )
-        .order_by()
-    )
+
+    if team == 0:
+        return list(added_up(Tally))
+    return list(added_up(TeamTally).union(added_up(TeamOutcomeTally), all=True))
 
 
 def counted_rows(
@@ -450,9 +682,8 @@ def stored_team_grid(
 ) -> dict[tuple[int, uuid.UUID], int]:
     """Outcomes that mattered in the period, by team and framework outcome identity."""
     start, end = window.current
-    tallies = Tally.objects.filter(
+    tallies = TeamOutcomeTally.objects.filter(
         organisation_id=organisation_id,
-        team__gt=0,
         figure=MATTERED,
         scope__startswith="outcome:",
         start__lte=end,
