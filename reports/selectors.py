@@ -403,7 +403,7 @@ def team_rollup(team: Team, period: Period) -> Rollup:
 class TeamByOutcome:
     teams: list  # [(team id, team name)]
     identities: list  # [FrameworkOutcomeRow] in column order
-    counts: dict  # (team id, identity) -> count
+    counts: dict  # (team id, identity as text) -> count
 
 
 def _headline(filters: OrganisationFilters) -> str:
@@ -448,9 +448,9 @@ def organisation_rollup(
             age=filters.age_band,
             **chosen,
         )
-        counts = {(filters.team.pk, row.identity): row.mattered for row in r.rows}
+        counts = {(filters.team.pk, str(row.identity)): row.mattered for row in r.rows}
     columns = [row for row in r.rows if row.mattered]
-    shown = {row.identity for row in columns}
+    shown = {str(row.identity) for row in columns}
     with_counts = {team for (team, identity), n in counts.items() if n and identity in shown}
     teams = sorted(
         organisation.teams.filter(pk__in=with_counts).values_list("pk", "name"),

@@ -217,7 +217,8 @@ def comparison_table(current: Summary, previous: Summary, *, suppress: bool) -> 
 
 def team_by_outcome_table(data: TeamByOutcome) -> Table:
     """Teams (rows) by framework outcome (columns), always suppressed: organisation level."""
-    counts = [[data.counts.get((t, r.identity), 0) for r in data.identities] for t, _ in data.teams]
+    identities = [str(r.identity) for r in data.identities]
+    counts = [[data.counts.get((t, i), 0) for i in identities] for t, _ in data.teams]
     totals = [sum(row) for row in counts]
     shown = suppress_table(counts, row_totals=True, column_totals=True) if counts else []
     rows = [

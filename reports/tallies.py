@@ -679,8 +679,8 @@ def counted_rows(
 
 def stored_team_grid(
     *, organisation_id: int, age: str = "", window: Window
-) -> dict[tuple[int, uuid.UUID], int]:
-    """Outcomes that mattered in the period, by team and framework outcome identity."""
+) -> dict[tuple[int, str], int]:
+    """Outcomes that mattered in the period, by team and framework outcome identity (as text)."""
     start, end = window.current
     tallies = TeamOutcomeTally.objects.filter(
         organisation_id=organisation_id,
@@ -692,8 +692,8 @@ def stored_team_grid(
     if age:
         tallies = tallies.filter(age_band=age)
     return {
-        (r["team"], uuid.UUID(r["scope"][8:])): r["n"]
-        for r in tallies.values("team", "scope").annotate(n=Sum("n")).order_by()
+        (team, scope.partition(":")[2]): n
+        for team, scope, n in tallies.values_list("team", "scope").annotate(n=Sum("n")).order_by()
     }
 
 

@@ -1,5 +1,7 @@
 """Team dashboards and organisation reports: figures paired with the narrative behind them."""
 
+from dataclasses import replace
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -25,6 +27,7 @@ from .selectors import (
 )
 from .tables import (
     BAND_LABELS,
+    Table,
     bands_table,
     comparison_table,
     distance_table,
@@ -236,8 +239,9 @@ def _organisation_context(request: HttpRequest, organisation_id: int) -> dict:
         "form": form,
         "period": period,
         "tables": tables,
+        "grid_page": _grid_page(request, tables["team_by_outcome"]),
         "rollup": r,
-        "query": request.GET.urlencode(),
+        "query": _without(request.GET, "teams_from"),
         # Only the bands the table shows as numbers: a chart must not reveal a
         # count the table withholds.
         "bands_chart": bar_chart(
@@ -245,6 +249,40 @@ def _organisation_context(request: HttpRequest, organisation_id: int) -> dict:
             title="Latest rating of each outcome rated in the period "
             "(counts withheld in the table are left out)",
         ),
+    }
+
+
+GRID_TEAMS = 50  # teams shown at a time in the team-by-framework-outcome table
+
+
+def _without(params, name: str) -> str:
+    kept = params.copy()
+    kept.pop(name, None)
+    return kept.urlencode()
+
+
+def _grid_page(request: HttpRequest, table: Table) -> dict:
+    """One page of teams of the team-by-framework-outcome table (the exports hold them all).
+
+    Suppression is worked out on the whole table before it is cut into pages.
+    """
+    total = len(table.rows)
+    first = request.GET.get("teams_from", "")
+    first = min(int(first), max(total - 1, 0)) if first.isdigit() else 0
+    first -= first % GRID_TEAMS
+    shown = replace(table, rows=table.rows[first : first + GRID_TEAMS])
+    query = _without(request.GET, "teams_from")
+
+    def link(start: int) -> str:
+        return "?" + "&".join(filter(None, [query, f"teams_from={start}"]))
+
+    return {
+        "table": shown,
+        "first": first + 1 if total else 0,
+        "last": min(first + GRID_TEAMS, total),
+        "total": total,
+        "previous": link(first - GRID_TEAMS) if first > 0 else "",
+        "next": link(first + GRID_TEAMS) if first + GRID_TEAMS < total else "",
     }
 
 
