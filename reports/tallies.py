@@ -423,6 +423,8 @@ WORK_TABLES = (
     "tally_scope",
     "tally_review",
     "tally_tag",
+    "tally_member",
+    "tally_profile_scope",
     "tally_count",
 )
 
@@ -448,15 +450,19 @@ def _rebuild_statements(today: datetime.date) -> tuple[list, list, list, list]:
 
     The facts of outcomes, reviews and people's units go into work tables
     (unlogged, so that parallel workers can read them; dropped at the end),
-    with framework, framework outcome and category scopes as small numbers;
-    every tally is counted in one parallel aggregate over them, then written
-    with its names. The tables' unique indexes are built once, at the end.
+    with framework, framework outcome and category scopes as small numbers.
+    For the organisation's tallies, outcomes that share an organisation, an age
+    band and a set of scopes share a *profile*: reviews and outcomes are counted
+    by profile first (a join on one number), then spread over the profile's
+    scopes. Every tally is then written with its names, and the tables' unique
+    indexes are built once, at the end.
     """
     team_table = CaseloadEntry._meta.get_field("team").related_model._meta.db_table
     fo_model = Through._meta.get_field("frameworkoutcome").related_model
     category_model = fo_model._meta.get_field("category").related_model
     framework_model = category_model._meta.get_field("framework").related_model
     review_table = Review._meta.db_table
+    outcome_table = Outcome._meta.db_table
 
     def month(column: str) -> str:
         return f"(EXTRACT(YEAR FROM {column})::int * 12 + EXTRACT(MONTH FROM {column})::int - 1)"
@@ -479,6 +485,7 @@ def _rebuild_statements(today: datetime.date) -> tuple[list, list, list, list]:
         f"SELECT review_id, theme_id, {code_of[figure]} AS figure FROM {through._meta.db_table}"  # noqa: S608
         for figure, through in ThemeLinks
     )
+    everything = "(SELECT no FROM tally_scope_name WHERE kind = 0)"
     # Scope kinds: 0 the whole, 1 a framework, 2 a framework outcome, 3 a category.
     prepare = [
         "SET LOCAL work_mem = '256MB'",
@@ -503,13 +510,13 @@ def _rebuild_statements(today: datetime.date) -> tuple[list, list, list, list]:
                 o.rating_count = 1 AS single,
                 COALESCE(o.latest_score, 0) - COALESCE(o.first_score, 0) AS distance,
                 {flags("o", OUTCOME_CRITERIA)} AS flags
-            FROM {Outcome._meta.db_table} o JOIN {Person._meta.db_table} p ON p.id = o.person_id""",  # noqa: S608
+            FROM {outcome_table} o JOIN {Person._meta.db_table} p ON p.id = o.person_id""",  # noqa: S608
         f"""CREATE UNLOGGED TABLE tally_scope_name AS
-            SELECT row_number() OVER () AS no, scope FROM (
-                SELECT '' AS scope
-                UNION SELECT 'framework:' || lineage FROM {framework_model._meta.db_table}
-                UNION SELECT 'outcome:' || identity FROM {fo_model._meta.db_table}
-                UNION SELECT 'category:' || id FROM {category_model._meta.db_table}
+            SELECT row_number() OVER () AS no, scope, kind FROM (
+                SELECT '' AS scope, 0 AS kind
+                UNION SELECT 'framework:' || lineage, 1 FROM {framework_model._meta.db_table}
+                UNION SELECT 'outcome:' || identity, 2 FROM {fo_model._meta.db_table}
+                UNION SELECT 'category:' || id, 3 FROM {category_model._meta.db_table}
             ) AS scopes""",  # noqa: S608
         f"""CREATE UNLOGGED TABLE tally_scope AS
             SELECT DISTINCT l.outcome_id, v.no, v.kind
@@ -526,66 +533,122 @@ def _rebuild_statements(today: datetime.date) -> tuple[list, list, list, list]:
             CROSS JOIN LATERAL (VALUES (fo.framework, 1), (fo.outcome, 2), (fo.category, 3))
                 AS v (no, kind)
             UNION ALL
-            SELECT id, (SELECT no FROM tally_scope_name WHERE scope = ''), 0
-            FROM {Outcome._meta.db_table}""",  # noqa: S608
+            SELECT id, {everything}, 0 FROM {outcome_table}""",  # noqa: S608
         f"""CREATE UNLOGGED TABLE tally_review AS
-            SELECT r.id, r.outcome_id, {month("r.reviewed_on")} AS start,
-                {flags("r", REVIEW_CRITERIA)} AS flags
-            FROM {review_table} r
+            SELECT r.outcome_id, o.person_id, {month("r.reviewed_on")} AS start,
+                {flags("r", REVIEW_CRITERIA)} AS flags, r.id
+            FROM {review_table} r JOIN {outcome_table} o ON o.id = r.outcome_id
             WHERE NOT EXISTS (SELECT 1 FROM {review_table} a WHERE a.amends_id = r.id)""",  # noqa: S608
-        f"CREATE UNLOGGED TABLE tally_tag AS {themes}",
-        "ANALYZE tally_unit",
-        "ANALYZE tally_fact",
-        "ANALYZE tally_scope_name",
-        "ANALYZE tally_scope",
-        "ANALYZE tally_review",
-        "ANALYZE tally_tag",
-    ]
-    # Which scope kinds each figure counts in, for the organisation (team 0) and for teams.
-    wide, narrow = "(0, 1, 2)", "(0)"
-    outcome_figures = [
-        (MATTERED, "(2, 3)", "(2, 3)", "x.start", "x.until"),
-        (RATED, wide, "(0, 2)", "x.rated", OPEN),
-        (RECORDED, wide, narrow, "x.start", OPEN),
-    ]
-    selects = []
-    for is_team, units in ((False, "u.team = 0"), (True, "u.team <> 0")):
-        age = "x.age" if not is_team else "-1"
-        for figure, org_kinds, team_kinds, start, until in outcome_figures:
-            kinds = team_kinds if is_team else org_kinds
-            band = (
-                "x.band AS band, x.single AS single, x.distance AS distance"
-                if figure == RATED
-                else "'' AS band, false AS single, 0 AS distance"
+        f"""CREATE UNLOGGED TABLE tally_tag AS
+            SELECT r.outcome_id, r.person_id, r.start, t.theme_id, t.figure
+            FROM ({themes}) AS t JOIN tally_review r ON r.id = t.review_id""",  # noqa: S608
+        """CREATE UNLOGGED TABLE tally_member AS
+            WITH scopes AS (
+                SELECT outcome_id, array_agg(no ORDER BY no) AS nos
+                FROM tally_scope WHERE kind <> 0 GROUP BY outcome_id
+            ), member AS (
+                SELECT x.id AS outcome_id, u.organisation_id, x.age,
+                    COALESCE(s.nos, '{}') AS nos
+                FROM tally_fact x
+                JOIN tally_unit u ON u.person_id = x.person_id AND u.team = 0
+                LEFT JOIN scopes s ON s.outcome_id = x.id
             )
-            selects.append(
-                f"""SELECT u.organisation_id, u.team, {code_of[figure]} AS figure, s.no,
-                    {"x.age" if figure == MATTERED else age} AS age, {start} AS start,
-                    {until} AS until, {band}, {"x.flags" if figure == RECORDED else 0} AS flags,
-                    0 AS theme, count(*) AS n
-                FROM tally_fact x JOIN tally_unit u ON u.person_id = x.person_id AND {units}
-                JOIN tally_scope s ON s.outcome_id = x.id AND s.kind IN {kinds}
-                {"WHERE x.rated IS NOT NULL" if figure == RATED else ""}
-                GROUP BY 1, 2, 4, 5, 6, 7, 8, 9, 10, 11"""  # noqa: S608
-            )
-        kinds = narrow if is_team else wide
-        selects.append(
-            f"""SELECT u.organisation_id, u.team, {code_of[REVIEWED]}, s.no, {age}, r.start,
+            SELECT outcome_id, organisation_id, age, nos,
+                dense_rank() OVER (ORDER BY organisation_id, age, nos) AS profile
+            FROM member""",
+        f"""CREATE UNLOGGED TABLE tally_profile_scope AS
+            WITH profiles AS (SELECT DISTINCT profile, organisation_id, age, nos FROM tally_member)
+            SELECT p.profile, p.organisation_id, p.age, n.no, n.kind
+            FROM profiles p CROSS JOIN LATERAL unnest(p.nos) AS u (no)
+            JOIN tally_scope_name n ON n.no = u.no
+            UNION ALL
+            SELECT profile, organisation_id, age, {everything}, 0 FROM profiles""",  # noqa: S608
+        *(
+            f"ANALYZE {table}"
+            for table in WORK_TABLES
+            if table not in ("tally_count", "tally_scope_name")
+        ),
+    ]
+    wide = "(0, 1, 2)"
+
+    def by_profile(figure: str, kinds: str, counted: str, keys: str, columns: str) -> str:
+        """An organisation tally: counted by profile, then spread over its scopes."""
+        return f"""SELECT s.organisation_id, 0, {columns.replace("FIGURE", "g.figure")}, sum(g.n)
+            FROM ({counted}) AS g
+            JOIN tally_profile_scope s ON s.profile = g.profile AND s.kind IN {kinds}
+            GROUP BY s.organisation_id, s.no, s.age, {keys}"""  # noqa: S608
+
+    selects = [
+        # Organisation tallies: outcomes, then reviews and theme tags.
+        f"""SELECT s.organisation_id, 0 AS team, {code_of[MATTERED]} AS figure, s.no,
+                s.age AS age, g.start AS start, g.until AS until, '' AS band, false AS single,
+                0 AS distance, 0 AS flags, 0 AS theme, sum(g.n) AS n
+            FROM (
+                SELECT m.profile, x.start, x.until, count(*) AS n
+                FROM tally_member m JOIN tally_fact x ON x.id = m.outcome_id GROUP BY 1, 2, 3
+            ) AS g
+            JOIN tally_profile_scope s ON s.profile = g.profile AND s.kind IN (2, 3)
+            GROUP BY s.organisation_id, s.no, s.age, g.start, g.until""",  # noqa: S608
+        by_profile(
+            RATED,
+            wide,
+            """SELECT m.profile, x.rated, x.band, x.single, x.distance, count(*) AS n
+            FROM tally_member m JOIN tally_fact x ON x.id = m.outcome_id
+            WHERE x.rated IS NOT NULL GROUP BY 1, 2, 3, 4, 5""",
+            "g.rated, g.band, g.single, g.distance",
+            f"{code_of[RATED]}, s.no, s.age, g.rated, {OPEN}, g.band, g.single, g.distance, 0, 0",
+        ),
+        by_profile(
+            RECORDED,
+            wide,
+            """SELECT m.profile, x.start, x.flags, count(*) AS n
+            FROM tally_member m JOIN tally_fact x ON x.id = m.outcome_id GROUP BY 1, 2, 3""",
+            "g.start, g.flags",
+            f"{code_of[RECORDED]}, s.no, s.age, g.start, {OPEN}, '', false, 0, g.flags, 0",
+        ),
+        by_profile(
+            REVIEWED,
+            wide,
+            """SELECT m.profile, r.start, r.flags, count(*) AS n
+            FROM tally_review r JOIN tally_member m ON m.outcome_id = r.outcome_id
+            GROUP BY 1, 2, 3""",
+            "g.start, g.flags",
+            f"{code_of[REVIEWED]}, s.no, s.age, g.start, {OPEN}, '', false, 0, g.flags, 0",
+        ),
+        by_profile(
+            HELPED,
+            wide,
+            """SELECT m.profile, t.start, t.figure, t.theme_id, count(*) AS n
+            FROM tally_tag t JOIN tally_member m ON m.outcome_id = t.outcome_id
+            GROUP BY 1, 2, 3, 4""",
+            "g.start, g.figure, g.theme_id",
+            f"FIGURE, s.no, s.age, g.start, {OPEN}, '', false, 0, 0, g.theme_id",
+        ),
+        # Team tallies.
+        f"""SELECT u.organisation_id, u.team, {code_of[MATTERED]}, s.no, x.age, x.start,
+                x.until, '', false, 0, 0, 0, count(*)
+            FROM tally_fact x JOIN tally_unit u ON u.person_id = x.person_id AND u.team <> 0
+            JOIN tally_scope s ON s.outcome_id = x.id AND s.kind IN (2, 3)
+            GROUP BY 1, 2, 4, 5, 6, 7""",  # noqa: S608
+        f"""SELECT u.organisation_id, u.team, {code_of[RATED]}, s.no, -1, x.rated, {OPEN},
+                x.band, x.single, x.distance, 0, 0, count(*)
+            FROM tally_fact x JOIN tally_unit u ON u.person_id = x.person_id AND u.team <> 0
+            JOIN tally_scope s ON s.outcome_id = x.id AND s.kind IN (0, 2)
+            WHERE x.rated IS NOT NULL
+            GROUP BY 1, 2, 4, 6, 8, 9, 10""",  # noqa: S608
+        f"""SELECT u.organisation_id, u.team, {code_of[RECORDED]}, {everything}, -1, x.start,
+                {OPEN}, '', false, 0, x.flags, 0, count(*)
+            FROM tally_fact x JOIN tally_unit u ON u.person_id = x.person_id AND u.team <> 0
+            GROUP BY 1, 2, 6, 11""",  # noqa: S608
+        f"""SELECT u.organisation_id, u.team, {code_of[REVIEWED]}, {everything}, -1, r.start,
                 {OPEN}, '', false, 0, r.flags, 0, count(*)
-            FROM tally_review r JOIN tally_fact x ON x.id = r.outcome_id
-            JOIN tally_unit u ON u.person_id = x.person_id AND {units}
-            JOIN tally_scope s ON s.outcome_id = x.id AND s.kind IN {kinds}
-            GROUP BY 1, 2, 4, 5, 6, 11"""  # noqa: S608
-        )
-        selects.append(
-            f"""SELECT u.organisation_id, u.team, tag.figure, s.no, {age}, r.start, {OPEN},
-                '', false, 0, 0, tag.theme_id, count(*)
-            FROM tally_tag tag JOIN tally_review r ON r.id = tag.review_id
-            JOIN tally_fact x ON x.id = r.outcome_id
-            JOIN tally_unit u ON u.person_id = x.person_id AND {units}
-            JOIN tally_scope s ON s.outcome_id = x.id AND s.kind IN {kinds}
-            GROUP BY 1, 2, 3, 4, 5, 6, 12"""  # noqa: S608
-        )
+            FROM tally_review r JOIN tally_unit u ON u.person_id = r.person_id AND u.team <> 0
+            GROUP BY 1, 2, 6, 11""",  # noqa: S608
+        f"""SELECT u.organisation_id, u.team, t.figure, {everything}, -1, t.start, {OPEN},
+                '', false, 0, 0, t.theme_id, count(*)
+            FROM tally_tag t JOIN tally_unit u ON u.person_id = t.person_id AND u.team <> 0
+            GROUP BY 1, 2, 3, 6, 12""",  # noqa: S608
+    ]
     outcome_scope = "s.scope LIKE 'outcome:%'"
     routes = {
         Tally: "c.team = 0",

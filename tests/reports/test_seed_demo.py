@@ -15,7 +15,15 @@ from frameworks.services import defaults_load
 from records.models import Action, CaseloadEntry, Outcome, OutcomeStatus, Person, Review
 from records.progress import current_reviews
 from records.services import outcome_quality, review_quality
-from reports.seed import BULK_TABLES, ORGANISATION_NAME, THEMES, baseline_sql, seed_counts
+from reports.seed import (
+    BULK_TABLES,
+    ORGANISATION_NAME,
+    TALLY_TABLES,
+    THEMES,
+    baseline_sql,
+    seed_counts,
+    seed_demo,
+)
 from tests.factories import UserFactory
 from themes.models import Theme
 
@@ -244,6 +252,11 @@ def test_the_generate_series_baseline_writes_as_many_rows_as_seeding_would():
     defaults_load()
     before = constraints_and_indexes()
     counts, amendments = seed_counts(people=40, seed=7, today=TODAY)
+    with transaction.atomic():
+        seeded = seed_demo(people=40, seed=7, today=TODAY)
+        transaction.set_rollback(True)
+    assert {k: seeded.counts[k] for k in counts} == counts
+    counts = seeded.counts
 
     seconds = baseline_sql(counts=counts, amendments=amendments)
 
@@ -252,4 +265,23 @@ def test_the_generate_series_baseline_writes_as_many_rows_as_seeding_would():
     assert Outcome.objects.count() == counts["outcomes"]
     assert Review.objects.count() == counts["reviews"]
     assert Review.objects.filter(amends__isnull=False).count() == amendments
+    for label, model in TALLY_TABLES.items():
+        assert model.objects.count() == counts[label] > 0
     assert constraints_and_indexes() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_seeded_report_tallies_are_what_the_rules_count():
+    """seed_demo counts the tallies in bulk (in SQL on PostgreSQL); the rules in Python agree."""
+    from reports import tallies
+    from tests.reports.test_tallies import stored
+
+    seed_demo(people=150, seed=3, today=TODAY)
+    seeded = stored()
+    assert sum(n for key, n in seeded.items() if key[1:4] == (0, tallies.REVIEWED, "")) == (
+        Review.objects.filter(amendment__isnull=True).count()
+    )
+    for model in TALLY_TABLES.values():
+        model.objects.all().delete()
+    tallies.rebuild_in_python(timezone.localdate())
+    assert stored() == seeded
