@@ -27,7 +27,9 @@ class QuickSelect(forms.Select):
 
 
 class PeriodForm(forms.Form):
-    period = forms.ChoiceField(choices=PERIOD_CHOICES, required=False, initial="this_quarter")
+    period = forms.ChoiceField(
+        choices=PERIOD_CHOICES, required=False, initial="this_quarter", widget=QuickSelect
+    )
     start = date_field("From (custom period)")
     end = date_field("To (custom period)")
 

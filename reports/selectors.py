@@ -24,7 +24,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
 from django.utils import timezone
 
 from accounts.models import Organisation, Role, Team
@@ -359,23 +359,32 @@ class TeamDashboard:
 def team_dashboard(team: Team, period: Period) -> TeamDashboard:
     today = timezone.localdate()
     people = team_people(team).filter(closed_on__isnull=True)
-    no_outcome = people.filter(outcomes__isnull=True).order_by("full_name", "pk")
-    overdue = (
+    no_outcome = ~Exists(Outcome.objects.filter(person=OuterRef("pk")))
+    sizes = people.aggregate(
+        caseload=Count("pk", distinct=True),
+        without=Count("pk", distinct=True, filter=no_outcome),
+    )
+    without_outcome = list(
+        people.filter(no_outcome).only("full_name").order_by("full_name", "pk")[:LIST_LIMIT]
+    )
+    overdue = list(
         team_outcomes(team)
         .filter(
             status=OutcomeStatus.ACTIVE, next_review_on__lt=today, person__closed_on__isnull=True
         )
         .select_related("person")
-        .order_by("next_review_on", "pk")
+        .only("person__full_name", "next_review_on", "what_matters")
+        .annotate(total=Window(Count("pk")))  # the list and its length in one query
+        .order_by("next_review_on", "pk")[:LIST_LIMIT]
     )
     return TeamDashboard(
         team=team,
         period=period,
-        caseload_size=people.count(),
-        without_outcome=list(no_outcome[:LIST_LIMIT]),
-        without_outcome_count=no_outcome.count(),
-        overdue=list(overdue[:LIST_LIMIT]),
-        overdue_count=overdue.count(),
+        caseload_size=sizes["caseload"],
+        without_outcome=without_outcome,
+        without_outcome_count=sizes["without"],
+        overdue=overdue,
+        overdue_count=overdue[0].total if overdue else 0,
         rollup=team_rollup(team, period),
         today=today,
     )

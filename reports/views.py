@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from audit.services import audit_record
 from core.pdf import html_to_pdf
@@ -65,6 +66,13 @@ def _team_tables(dashboard) -> dict:
     }
 
 
+def _url_for_each(name: str):
+    """Links to many objects of one kind without resolving the URL pattern for each."""
+    marker = "2147483647"
+    prefix, suffix = reverse(name, args=[int(marker)]).split(marker)
+    return lambda pk: f"{prefix}{pk}{suffix}"
+
+
 def _team_context(request: HttpRequest, team_id: int) -> dict:
     team = _team(request, team_id)
     form = PeriodForm(request.GET or None)
@@ -83,9 +91,13 @@ def _team_context(request: HttpRequest, team_id: int) -> dict:
                 links.append((BAND_LABELS[band], count, params.urlencode()))
         if links:
             narrative_links.append((row.name, links))
+    person_url = _url_for_each("person_detail")
     return {
         "form": form,
         "narrative_links": narrative_links,
+        "narrative_url": reverse("team_narrative", args=[team_id]),
+        "overdue_links": [(person_url(o.person_id), o) for o in dashboard.overdue],
+        "without_outcome_links": [(person_url(p.pk), p) for p in dashboard.without_outcome],
         "dashboard": dashboard,
         "period": period,
         "tables": _team_tables(dashboard),
