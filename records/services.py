@@ -123,6 +123,21 @@ def _replace_key_people(person: Person, key_people: Sequence[KeyPersonData]) -> 
     )
 
 
+def _person_audited(
+    request: HttpRequest, person: Person, action: str, summary: str, changes: dict | None = None
+) -> None:
+    audit_record(
+        actor=request.user,
+        action=action,
+        object_type="records.person",
+        object_id=person.pk,
+        person_id=person.pk,
+        summary=summary,
+        changes=changes,
+        request=request,
+    )
+
+
 @transaction.atomic
 def person_create(
     *,
@@ -155,15 +170,12 @@ def person_create(
     )
     CaseloadEntry.objects.bulk_create(CaseloadEntry(person=person, team=t) for t in teams)
     _replace_key_people(person, key_people)
-    audit_record(
-        actor=request.user,
-        action="create",
-        object_type="records.person",
-        object_id=person.pk,
-        person_id=person.pk,
-        summary="Added to caseload",
+    _person_audited(
+        request,
+        person,
+        "create",
+        "Added to caseload",
         changes={"teams": [None, [t.pk for t in teams]]},
-        request=request,
     )
     return person
 
@@ -211,16 +223,7 @@ def person_update(
         new = [str(kp) for kp in current.key_people.all()]
         if old != new:
             changes["key_people"] = [len(old), len(new)]
-    audit_record(
-        actor=request.user,
-        action="update",
-        object_type="records.person",
-        object_id=current.pk,
-        person_id=current.pk,
-        summary="Details changed",
-        changes=changes,
-        request=request,
-    )
+    _person_audited(request, current, "update", "Details changed", changes=changes)
     return current
 
 
@@ -239,15 +242,8 @@ def person_teams_change(*, request: HttpRequest, person: Person, teams: Sequence
         CaseloadEntry.objects.bulk_create(
             CaseloadEntry(person=current, team_id=t) for t in new if t not in old
         )
-    audit_record(
-        actor=request.user,
-        action="update",
-        object_type="records.person",
-        object_id=current.pk,
-        person_id=current.pk,
-        summary="Moved to other teams' caseloads",
-        changes={"teams": [old, new]},
-        request=request,
+    _person_audited(
+        request, current, "update", "Moved to other teams' caseloads", changes={"teams": [old, new]}
     )
     return current
 
@@ -268,15 +264,8 @@ def person_close(
     current.closed_reason = reason.strip()
     current.version += 1
     current.save()
-    audit_record(
-        actor=request.user,
-        action="close",
-        object_type="records.person",
-        object_id=current.pk,
-        person_id=current.pk,
-        summary="Record closed",
-        changes={"closed_on": [None, str(closed_on)]},
-        request=request,
+    _person_audited(
+        request, current, "close", "Record closed", changes={"closed_on": [None, str(closed_on)]}
     )
     return current
 
@@ -291,15 +280,8 @@ def person_reopen(*, request: HttpRequest, person: Person) -> Person:
     current.closed_reason = ""
     current.version += 1
     current.save()
-    audit_record(
-        actor=request.user,
-        action="reopen",
-        object_type="records.person",
-        object_id=current.pk,
-        person_id=current.pk,
-        summary="Record reopened",
-        changes={"closed_on": [before, None]},
-        request=request,
+    _person_audited(
+        request, current, "reopen", "Record reopened", changes={"closed_on": [before, None]}
     )
     return current
 
