@@ -1,11 +1,10 @@
 """Roll-ups of ratings and narrative for team dashboards and organisation reports.
 
-Everything is counted from the outcomes table's stored progress (first and
-latest rating, kept up to date by every review), so no report recomputes
-progress from the ratings. The figures of both periods come from a few
-conditional aggregate queries (one over outcomes, one over their framework
-outcome links, one over reviews, one over theme tags); the number of queries
-does not depend on the number of people, outcomes or ratings.
+The figures come from report tallies (``reports.tallies``), kept up to date by
+every write: whole months are added up from the stored tallies, and a team's
+records are counted in memory for dates to the day. Either way
+``rollup_from`` turns the added-up tallies into the figures, in a fixed number
+of queries whatever the number of people, outcomes or ratings.
 
 How things are counted (shown on every report in the "How this was counted" panel):
 
@@ -337,10 +336,6 @@ def team_people(team: Team) -> QuerySet[Person]:
 
 def team_outcomes(team: Team) -> QuerySet[Outcome]:
     return Outcome.objects.filter(person__in=team_people(team))
-
-
-def team_reviews(team: Team) -> QuerySet[Review]:
-    return Review.objects.filter(outcome__person__in=team_people(team))
 
 
 @dataclass
