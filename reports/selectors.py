@@ -23,7 +23,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Sum, When, Window
 from django.utils import timezone
 
 from accounts.models import Organisation, Role, Team
@@ -240,7 +240,9 @@ def rollup_from(
             n = r["active"] if figure == tallies.MATTERED else r["current"]
             if not n or not kept(identity):
                 continue
-            item = items.setdefault(identity, FrameworkOutcomeRow(identity, "", "", "", False))
+            item = items.get(identity)
+            if item is None:
+                item = items[identity] = FrameworkOutcomeRow(identity, "", "", "", False)
             if figure == tallies.MATTERED:
                 item.mattered += n
             else:
@@ -353,15 +355,20 @@ class TeamDashboard:
 
 def team_dashboard(team: Team, period: Period) -> TeamDashboard:
     today = timezone.localdate()
-    people = team_people(team).filter(closed_on__isnull=True)
-    no_outcome = ~Exists(Outcome.objects.filter(person=OuterRef("pk")))
-    sizes = people.aggregate(
-        caseload=Count("pk", distinct=True),
-        without=Count("pk", distinct=True, filter=no_outcome),
+    # The open caseload, people with no outcome first: the list of those and
+    # both counts in one query (a person is on a team's caseload once).
+    people = list(
+        team_people(team)
+        .filter(closed_on__isnull=True)
+        .annotate(has_outcome=Exists(Outcome.objects.filter(person=OuterRef("pk"))))
+        .annotate(
+            caseload=Window(Count("pk")),
+            without=Window(Sum(Case(When(has_outcome=False, then=1), default=0))),
+        )
+        .only("full_name")
+        .order_by("has_outcome", "full_name", "pk")[:LIST_LIMIT]
     )
-    without_outcome = list(
-        people.filter(no_outcome).only("full_name").order_by("full_name", "pk")[:LIST_LIMIT]
-    )
+    without_outcome = [p for p in people if not p.has_outcome]
     overdue = list(
         team_outcomes(team)
         .filter(
@@ -375,9 +382,9 @@ def team_dashboard(team: Team, period: Period) -> TeamDashboard:
     return TeamDashboard(
         team=team,
         period=period,
-        caseload_size=sizes["caseload"],
+        caseload_size=people[0].caseload if people else 0,
         without_outcome=without_outcome,
-        without_outcome_count=sizes["without"],
+        without_outcome_count=people[0].without if people else 0,
         overdue=overdue,
         overdue_count=overdue[0].total if overdue else 0,
         rollup=team_rollup(team, period),

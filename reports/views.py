@@ -1,6 +1,7 @@
 """Team dashboards and organisation reports: figures paired with the narrative behind them."""
 
 from dataclasses import replace
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -79,16 +80,23 @@ def _team_context(request: HttpRequest, team_id: int) -> dict:
     period = form.chosen_period()
     dashboard = team_dashboard(team, period)
     r = dashboard.rollup
+    # The period chosen, carried into each narrative link (one link per band of
+    # each framework outcome: a hundred or so, so the common part is encoded once).
     base = request.GET.copy()
+    for name in ("identity", "band"):
+        base.pop(name, None)
+    period_query = f"{base.urlencode()}&" if base else ""
     narrative_links = []
     for row in r.rows:
-        links = []
-        for band, count in row.bands.items():
-            if count:
-                params = base.copy()
-                params["identity"] = str(row.identity)
-                params["band"] = band
-                links.append((BAND_LABELS[band], count, params.urlencode()))
+        links = [
+            (
+                BAND_LABELS[band],
+                count,
+                period_query + urlencode({"identity": row.identity, "band": band}),
+            )
+            for band, count in row.bands.items()
+            if count
+        ]
         if links:
             narrative_links.append((row.name, links))
     person_url = _url_for_each("person_detail")

@@ -4,8 +4,10 @@ template engine's loops cost more than the figures behind them."""
 from html import escape
 
 from django import template
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
 register = template.Library()
 
@@ -54,3 +56,37 @@ def report_table(context, table, export_base: str = "") -> SafeString:
             table.title,
         )
     return html
+
+
+def _items(rows) -> SafeString:
+    return mark_safe("".join(rows))  # noqa: S308 - every value is escaped by the caller
+
+
+@register.simple_tag
+def overdue_items(links) -> SafeString:
+    """The overdue reviews list: each person's link, the due date and what matters."""
+    return _items(
+        f'<li><a href="{escape(url)}">{escape(o.person.full_name)}</a>: due '
+        f"{date_format(o.next_review_on, 'j M Y')}, "
+        f"“{escape(Truncator(o.what_matters).words(8, truncate=' …'))}”</li>"
+        for url, o in links
+    )
+
+
+@register.simple_tag
+def person_items(links) -> SafeString:
+    return _items(f'<li><a href="{escape(url)}">{escape(p.full_name)}</a></li>' for url, p in links)
+
+
+@register.simple_tag
+def narrative_items(narrative_links, narrative_url: str) -> SafeString:
+    """Per framework outcome, a link to the narrative behind each band's count."""
+    return _items(
+        f"<li>{escape(name)}: "
+        + ", ".join(
+            f'<a href="{escape(narrative_url)}?{escape(params)}">{n} {escape(label.lower())}</a>'
+            for label, n, params in links
+        )
+        + "</li>\n"
+        for name, links in narrative_links
+    )
