@@ -23,11 +23,11 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Sum, When, Window
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Sum, When, Window
 from django.utils import timezone
 
 from accounts.models import Organisation, Role, Team
-from frameworks.models import Band, FrameworkCategory, FrameworkOutcome
+from frameworks.models import Band, FrameworkOutcome
 from records.models import Outcome, OutcomeStatus, Person, Review
 from records.quality import OUTCOME_CRITERIA, REVIEW_CRITERIA
 from themes.models import Theme
@@ -143,15 +143,19 @@ def current_reviews_in(reviews: QuerySet[Review], period: Period) -> QuerySet[Re
     return tallies.current_reviews(reviews).filter(reviewed_on__range=(period.start, period.end))
 
 
-def _names(identities) -> dict:
-    """Each framework outcome identity's name and framework, from its newest version."""
-    names = {}
+def _framework_names(identities: set, category_pks: set) -> tuple[dict, dict]:
+    """Names for the rows of a report, in one query: each framework outcome identity's
+    name and framework (from its newest version), and each category's names."""
+    names, categories = {}, {}
     rows = (
-        FrameworkOutcome.objects.filter(identity__in=list(identities))
+        FrameworkOutcome.objects.filter(
+            Q(identity__in=list(identities)) | Q(category_id__in=list(category_pks))
+        )
         .values(
             "identity",
             "short_name",
             "retired_at",
+            "category_id",
             "category__name",
             "category__framework__name",
             "category__framework__lineage",
@@ -160,8 +164,10 @@ def _names(identities) -> dict:
         .order_by("category__framework__version", "pk")
     )
     for row in rows:
-        names[row["identity"]] = row  # later versions overwrite earlier ones
-    return names
+        if row["identity"] in identities:
+            names[row["identity"]] = row  # later versions overwrite earlier ones
+        categories[row["category_id"]] = row
+    return names, categories
 
 
 def _summary(rows: list[dict], headline: str, which: str, period: Period) -> Summary:
@@ -214,8 +220,9 @@ def rollup_from(
     With a framework or framework outcome filter, the rows and categories are
     that framework's or that outcome's only.
     """
-    names = _names(
-        {tallies.identity_of(r["scope"]) for r in rows if r["scope"].startswith("outcome:")}
+    names, category_names = _framework_names(
+        {tallies.identity_of(r["scope"]) for r in rows if r["scope"].startswith("outcome:")},
+        {int(r["scope"][9:]) for r in rows if r["scope"].startswith("category:")},
     )
 
     def kept(identity) -> bool:
@@ -267,7 +274,7 @@ def rollup_from(
         previous=_summary(rows, headline, "previous", period.previous()),
         rows=ordered,
         categories=_categories(
-            category_counts, framework_lineage, framework_outcome_identity, items
+            category_counts, category_names, framework_lineage, framework_outcome_identity, items
         ),
         themes=sorted(
             (t for t in themes.values() if "name" in t),
@@ -276,16 +283,20 @@ def rollup_from(
     )
 
 
-def _categories(counts: dict, framework_lineage, framework_outcome_identity, items) -> list:
+def _categories(
+    counts: dict, names: dict, framework_lineage, framework_outcome_identity, items
+) -> list:
     """Outcomes that mattered by framework category, most first (versions of the same
     category under the same names count together)."""
     by_name: dict = defaultdict(int)
-    for pk, framework, category, lineage in FrameworkCategory.objects.filter(
-        pk__in=list(counts)
-    ).values_list("pk", "framework__name", "name", "framework__lineage"):
-        if framework_lineage and str(lineage) != str(framework_lineage):
+    for pk, n in counts.items():
+        info = names.get(pk)
+        if info is None or (
+            framework_lineage
+            and str(info["category__framework__lineage"]) != str(framework_lineage)
+        ):
             continue
-        by_name[framework, category] += counts[pk]
+        by_name[info["category__framework__name"], info["category__name"]] += n
     if framework_outcome_identity:
         by_name = defaultdict(int)
         for item in items.values():
@@ -370,14 +381,20 @@ def team_dashboard(team: Team, period: Period) -> TeamDashboard:
     )
     without_outcome = [p for p in people if not p.has_outcome]
     overdue = list(
-        team_outcomes(team)
-        .filter(
-            status=OutcomeStatus.ACTIVE, next_review_on__lt=today, person__closed_on__isnull=True
+        # Joined through the caseload (a person is on it once) rather than
+        # team_outcomes' subquery, which the database would read twice.
+        Outcome.objects.filter(
+            person__caseload_entries__team=team,
+            person__closed_on__isnull=True,
+            status=OutcomeStatus.ACTIVE,
+            next_review_on__lt=today,
         )
-        .select_related("person")
-        .only("person__full_name", "next_review_on", "what_matters")
-        .annotate(total=Window(Count("pk")))  # the list and its length in one query
-        .order_by("next_review_on", "pk")[:LIST_LIMIT]
+        .annotate(full_name=F("person__full_name"), total=Window(Count("pk")))
+        .order_by("next_review_on", "pk")
+        # The list and its length in one query, as rows rather than model objects.
+        .values_list(
+            "person_id", "full_name", "next_review_on", "what_matters", "total", named=True
+        )[:LIST_LIMIT]
     )
     return TeamDashboard(
         team=team,

@@ -1,7 +1,6 @@
 """Team dashboards and organisation reports: figures paired with the narrative behind them."""
 
 from dataclasses import replace
-from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -92,7 +91,8 @@ def _team_context(request: HttpRequest, team_id: int) -> dict:
             (
                 BAND_LABELS[band],
                 count,
-                period_query + urlencode({"identity": row.identity, "band": band}),
+                # A UUID and a band's value need no quoting.
+                f"{period_query}identity={row.identity}&band={band}",
             )
             for band, count in row.bands.items()
             if count

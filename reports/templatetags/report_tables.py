@@ -66,7 +66,7 @@ def _items(rows) -> SafeString:
 def overdue_items(links) -> SafeString:
     """The overdue reviews list: each person's link, the due date and what matters."""
     return _items(
-        f'<li><a href="{escape(url)}">{escape(o.person.full_name)}</a>: due '
+        f'<li><a href="{escape(url)}">{escape(o.full_name)}</a>: due '
         f"{date_format(o.next_review_on, 'j M Y')}, "
         f"“{escape(Truncator(o.what_matters).words(8, truncate=' …'))}”</li>"
         for url, o in links
