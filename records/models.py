@@ -69,13 +69,17 @@ class CaseloadEntry(models.Model):
     """A person being on one team's caseload. A person may be on several."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="caseload_entries")
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="caseload_entries")
+    # Indexed with the person below: a team's caseload is read from the index alone.
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="caseload_entries", db_index=False
+    )
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["person", "team"], name="person_once_per_caseload")
         ]
+        indexes = [models.Index(fields=["team", "person"], name="caseload_team_person")]
 
     def __str__(self) -> str:
         return f"{self.person} on {self.team}"

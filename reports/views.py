@@ -105,7 +105,7 @@ def _team_context(request: HttpRequest, team_id: int) -> dict:
         "narrative_links": narrative_links,
         "narrative_url": reverse("team_narrative", args=[team_id]),
         "overdue_links": [(person_url(o.person_id), o) for o in dashboard.overdue],
-        "without_outcome_links": [(person_url(p.pk), p) for p in dashboard.without_outcome],
+        "without_outcome_links": [(person_url(p.id), p) for p in dashboard.without_outcome],
         "dashboard": dashboard,
         "period": period,
         "tables": _team_tables(dashboard),

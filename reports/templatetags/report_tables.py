@@ -7,7 +7,6 @@ from django import template
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 
 register = template.Library()
 
@@ -62,13 +61,26 @@ def _items(rows) -> SafeString:
     return mark_safe("".join(rows))  # noqa: S308 - every value is escaped by the caller
 
 
+def _first_words(text: str, count: int) -> str:
+    """The first words of a text, as the truncatewords filter gives them."""
+    words = text.split()
+    return " ".join(words[:count]) + (" …" if len(words) > count else "")
+
+
 @register.simple_tag
 def overdue_items(links) -> SafeString:
     """The overdue reviews list: each person's link, the due date and what matters."""
+    dates: dict = {}  # many reviews fall due on the same days
+
+    def due(day) -> str:
+        if day not in dates:
+            dates[day] = date_format(day, "j M Y")
+        return dates[day]
+
     return _items(
         f'<li><a href="{escape(url)}">{escape(o.full_name)}</a>: due '
-        f"{date_format(o.next_review_on, 'j M Y')}, "
-        f"“{escape(Truncator(o.what_matters).words(8, truncate=' …'))}”</li>"
+        f"{due(o.next_review_on)}, "
+        f"“{escape(_first_words(o.what_matters, 8))}”</li>"
         for url, o in links
     )
 
