@@ -4,7 +4,7 @@ template engine's loops cost more than the figures behind them."""
 from html import escape
 
 from django import template
-from django.utils.formats import date_format
+from django.utils.dates import MONTHS_3
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -70,12 +70,10 @@ def _first_words(text: str, count: int) -> str:
 @register.simple_tag
 def overdue_items(links) -> SafeString:
     """The overdue reviews list: each person's link, the due date and what matters."""
-    dates: dict = {}  # many reviews fall due on the same days
 
     def due(day) -> str:
-        if day not in dates:
-            dates[day] = date_format(day, "j M Y")
-        return dates[day]
+        # The date filter's "j M Y", without its per-call set-up (45 dates a page).
+        return f"{day.day} {MONTHS_3[day.month].title()} {day.year}"
 
     return _items(
         f'<li><a href="{escape(url)}">{escape(o.full_name)}</a>: due '

@@ -1,6 +1,7 @@
 """Every figure on the team dashboard and the organisation report, on data built by hand."""
 
 import csv
+import datetime
 import io
 
 import openpyxl
@@ -71,6 +72,42 @@ def test_dashboard_counts_bands_distance_and_exclusions(manager, roles, build):
     ]
     page = manager.get(f"/reports/teams/{roles.team.pk}/{PERIOD}").content.decode()
     assert "Mean 3.00 scale points. 1 outcome(s) with a single rating left out." in page
+
+
+def test_dashboard_lists_overdue_reviews_and_people_with_no_outcome(manager, roles, build):
+    today = timezone.localdate()
+    iris = build.person("Iris <Mackenzie>")
+    tam = build.person("Tam Baird")
+    build.person("Agnes Stewart")  # no outcome
+    build.person("Closed Record", closed_on=today, closed_reason="Moved away")  # closed: in neither list nor count
+    build.person("Rab Other", team=roles.other_team)  # another team's
+    build.outcome(
+        iris,
+        "Seeing people",
+        what_matters="To get out to the shops and see my neighbours again every week",
+        next_review_on=D(2025, 9, 4),
+    )
+    build.outcome(
+        tam, "Feeling safe", what_matters="Feel safe at home", next_review_on=D(2025, 3, 1)
+    )
+    build.outcome(tam, "Reliability", next_review_on=today + datetime.timedelta(days=1))
+
+    html = manager.get(f"/reports/teams/{roles.team.pk}/").content.decode()
+
+    assert '<strong class="figure">3</strong> people with open records' in html
+    assert '<strong class="figure">1</strong> with no outcome recorded yet' in html
+    assert '<strong class="figure">2</strong> outcome reviews overdue' in html
+    overdue = html.split("<summary>Overdue reviews</summary>")[1].split("</ul>")[0]
+    # Longest overdue first; the person's own words cut at eight words; names escaped.
+    assert overdue == (
+        f'\n    <ul><li><a href="/people/{tam.pk}/">Tam Baird</a>: due 1 Mar 2025, '
+        "“Feel safe at home”</li>"
+        f'<li><a href="/people/{iris.pk}/">Iris &lt;Mackenzie&gt;</a>: due 4 Sep 2025, '
+        "“To get out to the shops and see …”</li>"
+    )
+    without = html.split("<summary>People with no outcome recorded</summary>")[1]
+    assert "Agnes Stewart</a></li></ul>" in without.split("</details>")[0]
+    assert "Closed Record" not in html and "Rab Other" not in html
 
 
 def test_same_day_ratings_the_later_entered_counts_and_amendments_replace(
