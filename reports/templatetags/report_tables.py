@@ -100,3 +100,23 @@ def narrative_items(narrative_links, narrative_url: str) -> SafeString:
         + "</li>\n"
         for name, links in narrative_links
     )
+
+
+@register.simple_tag
+def theme_items(themes, narrative_url: str, query: str) -> SafeString:
+    """Each theme with links to the reviews where it helped and where it got in the way."""
+    period = escape(f"&{query}") if query else ""
+
+    def link(theme, kind: str, text: str) -> str:
+        href = f"{narrative_url}?theme={theme['id']}&kind={kind}"
+        return f'<a href="{escape(href)}{period}">{text} {theme[kind]}</a>'
+
+    def item(theme) -> str:
+        links = []
+        if theme["helped"]:
+            links.append(link(theme, "helped", "helped in"))
+        if theme["hindered"]:
+            links.append(link(theme, "hindered", "got in the way in"))
+        return f"<li>{escape(theme['name'])}: {' · '.join(links)}</li>\n"
+
+    return _items(item(theme) for theme in themes)

@@ -79,7 +79,9 @@ def test_dashboard_lists_overdue_reviews_and_people_with_no_outcome(manager, rol
     iris = build.person("Iris <Mackenzie>")
     tam = build.person("Tam Baird")
     build.person("Agnes Stewart")  # no outcome
-    build.person("Closed Record", closed_on=today, closed_reason="Moved away")  # closed: in neither list nor count
+    build.person(
+        "Closed Record", closed_on=today, closed_reason="Moved away"
+    )  # closed: in neither list nor count
     build.person("Rab Other", team=roles.other_team)  # another team's
     build.outcome(
         iris,
@@ -314,6 +316,17 @@ def test_themes_tagged_on_reviews_are_counted_and_lead_to_the_narrative(
     )
     themes = rows_of(manager.get(f"/reports/teams/{roles.team.pk}/export/themes.csv{PERIOD}"))
     assert sorted(themes[1:]) == [["Family support", "1", "0"], ["Transport", "0", "1"]]
+    page = manager.get(f"/reports/teams/{roles.team.pk}/{PERIOD}").content.decode()
+    narrative_url = f"/reports/teams/{roles.team.pk}/narrative/"
+    period = PERIOD[1:].replace("&", "&amp;")
+    assert (
+        f'<a href="{narrative_url}?theme={family.pk}&amp;kind=helped&amp;{period}">helped in 1</a>'
+        in page
+    )
+    assert (
+        f'<a href="{narrative_url}?theme={transport.pk}&amp;kind=hindered&amp;{period}">'
+        "got in the way in 1</a>" in page
+    )
     narrative = manager.get(
         f"/reports/teams/{roles.team.pk}/narrative/{PERIOD}&theme={transport.pk}&kind=hindered"
     ).content.decode()
