@@ -1,0 +1,29 @@
+"""The server-drawn bar charts: what a reader sees and what a screen reader hears."""
+
+import re
+
+from reports.charts import bar_chart
+
+
+def test_bars_are_drawn_to_scale_with_their_labels_and_values():
+    svg = str(bar_chart([("Seeing people", 8), ("Feeling safe", 2)], title="What matters"))
+
+    assert re.findall(r'<rect [^>]*width="([\d.]+)"', svg) == ["300.0", "75.0"]
+    assert ">Seeing people</text>" in svg and ">8</text>" in svg and ">2</text>" in svg
+    assert 'role="img"' in svg
+    assert 'aria-label="What matters. The same figures are in the table that follows."' in svg
+
+
+def test_labels_are_escaped_and_long_ones_shortened():
+    long = "Living where and as I want to, with the people I choose to be with"
+    svg = str(bar_chart([("Tam <b>& family</b>", 1), (long, 1)], title='"Quoted" & more'))
+
+    assert ">Tam &lt;b&gt;&amp; family&lt;/b&gt;</text>" in svg
+    assert f">{long[:36]}…</text>" in svg
+    assert 'aria-label="&quot;Quoted&quot; &amp; more.' in svg
+    assert "<b>" not in svg
+
+
+def test_nothing_to_draw_gives_no_chart():
+    assert bar_chart([], title="Empty") is None
+    assert bar_chart([("Seeing people", 0)], title="All zero") is None
