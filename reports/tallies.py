@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from records.models import CaseloadEntry, Outcome, OutcomeStatus, Person, Review
@@ -179,7 +179,7 @@ def facts(
     outcomes: QuerySet[Outcome], reviewed: tuple | None = None
 ) -> tuple[list[OutcomeFacts], list[ReviewFacts]]:
     """The facts of the outcomes and of their current reviews (dated in ``reviewed``,
-    if given), in four queries."""
+    if given), in three queries."""
     links = defaultdict(list)
     for outcome_id, identity, category, lineage in Through.objects.filter(
         outcome__in=outcomes
@@ -235,26 +235,33 @@ def facts(
     reviews = current_reviews(Review.objects.filter(outcome__in=outcomes))
     if reviewed is not None:
         reviews = reviews.filter(reviewed_on__range=reviewed)
-    tags = defaultdict(lambda: {HELPED: [], HINDERED: []})
-    tagged = [
-        through.objects.filter(review__in=reviews)
-        .values_list("review_id", "theme_id", Value(kind))
-        .order_by()
-        for kind, through in ThemeLinks
-    ]
-    for review_id, theme_id, kind in tagged[0].union(tagged[1], all=True):
-        tags[review_id][kind].append(theme_id)
+    # The reviews with their theme tags joined on: a row per pair of tags, so
+    # the tags are gathered by review (most reviews have one or two).
+    review_rows: dict = {}
+    for pk, outcome_id, reviewed_on, helped, hindered, *met in reviews.values_list(
+        "pk",
+        "outcome_id",
+        "reviewed_on",
+        "helped_themes",
+        "hindered_themes",
+        *(f"meets_{c}" for c in REVIEW_CRITERIA),
+    ).order_by():
+        row = review_rows.get(pk)
+        if row is None:
+            row = review_rows[pk] = (outcome_id, reviewed_on, _flags(met), set(), set())
+        if helped is not None:
+            row[3].add(helped)
+        if hindered is not None:
+            row[4].add(hindered)
     review_facts = [
         ReviewFacts(
             outcome_id=outcome_id,
             reviewed_on=reviewed_on,
-            flags=_flags(met),
-            helped=tuple(sorted(tags[pk][HELPED])) if pk in tags else (),
-            hindered=tuple(sorted(tags[pk][HINDERED])) if pk in tags else (),
+            flags=flags,
+            helped=tuple(sorted(helped)),
+            hindered=tuple(sorted(hindered)),
         )
-        for pk, outcome_id, reviewed_on, *met in reviews.values_list(
-            "pk", "outcome_id", "reviewed_on", *(f"meets_{c}" for c in REVIEW_CRITERIA)
-        ).order_by()
+        for outcome_id, reviewed_on, flags, helped, hindered in review_rows.values()
     ]
     return outcome_facts, review_facts
 
