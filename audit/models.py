@@ -44,7 +44,13 @@ class AuditEventQuerySet(models.QuerySet):
         raise AppendOnlyError("Audit events are append-only: they cannot be updated.")
 
     def bulk_create(self, objs, *args, **kwargs):
-        raise AppendOnlyError("Audit events are written one at a time with audit_record().")
+        raise AppendOnlyError(
+            "Audit events are written with audit_record() or audit_record_each()."
+        )
+
+    def append_chained(self, events: list) -> list:
+        """Insert events that ``audit.services`` has already chained, in one statement."""
+        return super().bulk_create(events)
 
 
 class AuditEvent(models.Model):

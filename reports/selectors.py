@@ -355,7 +355,9 @@ def team_people(team: Team) -> QuerySet[Person]:
 
 
 def team_outcomes(team: Team) -> QuerySet[Outcome]:
-    return Outcome.objects.filter(person__in=team_people(team))
+    # A join through the caseload (a person is on it once), not a subquery of
+    # team_people, which the database would first make distinct.
+    return Outcome.objects.filter(person__caseload_entries__team=team)
 
 
 @dataclass

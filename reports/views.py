@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from audit.services import audit_record
+from audit.services import audit_record, audit_record_each
 from core.pdf import html_to_pdf
 from frameworks.models import Band, FrameworkOutcome
 from records.models import Review
@@ -192,16 +192,15 @@ def team_narrative(request: HttpRequest, team_id: int) -> HttpResponse:
         .select_related("outcome__person", "point")
         .order_by("-reviewed_on", "-pk")[:LIST_LIMIT]
     )
-    for person_id in sorted({r.outcome.person_id for r in reviews}):
-        audit_record(
-            actor=request.user,
-            action="view",
-            object_type="reports.narrative",
-            object_id=team.pk,
-            person_id=person_id,
-            summary="Viewed review narrative from a team dashboard",
-            request=request,
-        )
+    audit_record_each(
+        actor=request.user,
+        action="view",
+        object_type="reports.narrative",
+        object_id=team.pk,
+        person_ids=sorted({r.outcome.person_id for r in reviews}),
+        summary="Viewed review narrative from a team dashboard",
+        request=request,
+    )
     return render(
         request,
         "reports/narrative.html",

@@ -11,10 +11,16 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Organisation
 from audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
-from audit.services import audit_chain_verify, audit_record, changes_between
+from audit.services import (
+    audit_chain_verify,
+    audit_record,
+    audit_record_each,
+    changes_between,
+)
 from tests.factories import AuditEventFactory, OrganisationFactory
 
 
@@ -26,6 +32,36 @@ def test_first_event_follows_the_genesis_hash_and_each_event_links_to_the_one_be
     for before, after in itertools.pairwise(stored):
         assert after.prev_hash == before.hash
     assert len({e.hash for e in stored}) == 4
+
+
+def test_one_event_for_each_person_chained_in_order_in_the_same_queries_however_many(db, roles):
+    audit_record(actor=roles.manager, action="view", person_id=1)
+
+    def record(person_ids):
+        with CaptureQueriesContext(connection) as queries:
+            events = audit_record_each(
+                actor=roles.manager,
+                action="view",
+                object_type="reports.narrative",
+                object_id=3,
+                person_ids=person_ids,
+                summary="Viewed review narrative from a team dashboard",
+            )
+        return events, len(queries)
+
+    few, few_queries = record([11, 12])
+    many, many_queries = record(list(range(20, 45)))
+
+    assert few_queries == many_queries
+    stored = list(AuditEvent.objects.all())
+    assert [e.person_id for e in stored] == [1, 11, 12, *range(20, 45)]
+    assert [e.pk for e in stored[1:]] == [e.pk for e in few + many]
+    assert {(e.actor_id, e.object_type, e.object_id) for e in stored[1:]} == {
+        (roles.manager.pk, "reports.narrative", "3")
+    }
+    assert audit_chain_verify().intact
+    assert AuditChainHead.objects.get().last_event_id == many[-1].pk
+    assert audit_record_each(actor=roles.manager, action="view", person_ids=[]) == []
 
 
 def test_event_hash_is_sha256_of_previous_hash_and_canonical_content(db, roles):

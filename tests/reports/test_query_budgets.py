@@ -11,8 +11,9 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import OrganisationRole
+from audit.models import AuditEvent
 from frameworks.models import Band, FrameworkOutcome, RatingScale
-from records.models import CaseloadEntry, Outcome, Person
+from records.models import CaseloadEntry, Outcome, Person, Review
 from reports import tallies
 from reports.models import TALLY_MODELS
 
@@ -60,6 +61,22 @@ def add_people(team, user, count: int, offset: int) -> None:
             for o in outcomes
         ),
         batch_size=BATCH,
+    )
+
+
+def add_reviews(user, count: int) -> None:
+    """A review in the period on each of ``count`` outcomes rated achieved: on the
+    narrative page, each is a different person's."""
+    outcomes = Outcome.objects.filter(latest_band=Band.ACHIEVED).order_by("-pk")[:count]
+    Review.objects.bulk_create(
+        Review(
+            outcome=o,
+            reviewed_on=D(2025, 6, 5),
+            point=o.latest_point,
+            narrative="Out to the shops with a neighbour",
+            created_by=user,
+        )
+        for o in outcomes
     )
 
 
@@ -134,9 +151,11 @@ def test_reports_query_count_is_the_same_at_1000_and_100000_people(client, roles
         f"/reports/teams/{roles.team.pk}/?period=custom&start=2025-01-02&end=2025-12-30",
     ]
     add_people(roles.team, roles.practitioner, 1_000, 0)
+    add_reviews(roles.practitioner, 3)
     tallies.rebuild()  # the people were written in bulk, not through the services
     small = [count(client, url) for url in pages]
     replicate(99)  # 1,000 people become 100,000
+    add_reviews(roles.practitioner, 60)  # the narrative now shows 50 people's reviews
     # The copies share every attribute with the people copied, so each tally is
     # 100 times what it was: what rebuild() would count, in one statement.
     for model in TALLY_MODELS:
@@ -144,7 +163,12 @@ def test_reports_query_count_is_the_same_at_1000_and_100000_people(client, roles
     large = [count(client, url) for url in pages]
     assert small == large
     # dashboard, organisation report, narrative, reports home, dashboard to the day
-    assert large == [8, 11, 5, 5, 10]
+    assert large == [8, 11, 10, 5, 10]
+    # Each person whose words the narrative showed is in the audit trail: 3, then 50.
+    seen = AuditEvent.objects.filter(object_type="reports.narrative").values_list(
+        "person_id", flat=True
+    )
+    assert len(seen) == len(set(seen)) == 3 + 50
     dashboard = client.get(pages[0]).content.decode()
     assert '<strong class="figure">100000</strong>' in dashboard
     bands = rows_of(client.get(f"/reports/organisations/{org}/export/bands.csv{PERIOD}"))
