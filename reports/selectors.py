@@ -161,8 +161,8 @@ def _framework_names() -> tuple[dict, dict]:
 
     Every framework outcome is read, in one SQL statement: they number in the
     tens or hundreds, and the ORM took longer to build the query than the
-    database took to answer it. Identities are read as text, so that both
-    databases give the same values.
+    database took to answer it. Identities and lineages are made UUIDs here:
+    SQLite hands them back as text.
     """
     names, categories = {}, {}
     with connection.cursor() as cursor:
