@@ -344,6 +344,22 @@ class AmendReviewForm(ReviewForm):
     reason = text_area("Why this review is being corrected", required=True)
 
 
+class TeamsForm(VersionedForm):
+    """Which of the user's teams have the person on their caseload."""
+
+    teams = IdMultipleChoiceField(
+        label="Your teams whose caseload they are on",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,  # they may stay on other teams' caseloads only
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["teams"].queryset = teams
+        self.rebind_kwargs = {"teams": teams}
+
+
 class CloseForm(forms.Form):
     closed_on = date_field("Date support ended", required=True)
     reason = text_area("Why support has ended", required=True)

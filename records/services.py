@@ -228,11 +228,19 @@ def person_update(
 
 
 @transaction.atomic
-def person_teams_change(*, request: HttpRequest, person: Person, teams: Sequence[Team]) -> Person:
-    """Move a person to other teams' caseloads; their figures move with them."""
-    if not teams:
-        raise ValidationError({"teams": "Choose at least one team whose caseload they join."})
+def person_teams_change(
+    *, request: HttpRequest, person: Person, teams: Sequence[Team], version: int | None = None
+) -> Person:
+    """Move a person to other teams' caseloads; their figures move with them.
+
+    ``teams`` is every team whose caseload they are on afterwards. With
+    ``version``, raises ConflictError if someone saved the record in between.
+    """
     current = Person.objects.select_for_update().get(pk=person.pk)
+    if version is not None and current.version != version:
+        raise ConflictError(current)
+    if not teams:
+        raise ValidationError({"teams": "Choose at least one team whose caseload they are on."})
     old = sorted(current.caseload_entries.values_list("team_id", flat=True))
     new = sorted({t.pk for t in teams})
     if old == new:
@@ -242,6 +250,8 @@ def person_teams_change(*, request: HttpRequest, person: Person, teams: Sequence
         CaseloadEntry.objects.bulk_create(
             CaseloadEntry(person=current, team_id=t) for t in new if t not in old
         )
+        current.version += 1
+        current.save(update_fields=["version", "updated_at"])
     _person_audited(
         request, current, "update", "Moved to other teams' caseloads", changes={"teams": [old, new]}
     )

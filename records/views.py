@@ -24,6 +24,7 @@ from .forms import (
     NewReviewForm,
     OutcomeForm,
     PersonForm,
+    TeamsForm,
     actions_from_formset,
     apply_service_errors,
     save_versioned,
@@ -250,6 +251,56 @@ def person_access_log(request: HttpRequest, person_id: int) -> HttpResponse:
     services.person_viewed(request=request, person=person, what="access log")
     events = Paginator(access_log_for_person(person.pk), 50).get_page(request.GET.get("page"))
     return render(request, "records/access_log.html", {"person": person, "page": events})
+
+
+def person_teams(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Move a person between the user's teams' caseloads. Caseloads of teams the
+    user is not on are kept as they are."""
+    person = person_for_user(request, person_id, edit=True)
+    mine = teams_for_user(request.user, roles=EDIT_ROLES).order_by("name")
+    on = list(person.teams.order_by("name"))
+    elsewhere = [team for team in on if team not in mine]
+    conflict = None
+    form = TeamsForm(
+        request.POST or None,
+        teams=mine,
+        initial={"version": person.version, "teams": [t for t in on if t in mine]},
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = list(form.cleaned_data["teams"])
+        result = save_versioned(
+            form,
+            lambda: services.person_teams_change(
+                request=request,
+                person=person,
+                teams=[*chosen, *elsewhere],
+                version=form.cleaned_data["version"],
+            ),
+        )
+        if result.saved:
+            if chosen:
+                messages.success(request, "The teams have been saved.")
+                return redirect("person_detail", person_id=person.pk)
+            # No longer on any of the user's teams: the record is no longer theirs to see.
+            messages.success(
+                request,
+                f"{person.display_name} is now on the caseload of "
+                f"{', '.join(t.name for t in elsewhere)} only.",
+            )
+            return redirect("caseload")
+        form, conflict = result.form, result.conflict
+    return render(
+        request,
+        "records/person_teams.html",
+        {
+            "form": form,
+            "person": person,
+            "elsewhere": elsewhere,
+            "conflict": conflict,
+            "conflict_values": conflict
+            and [("Teams", ", ".join(t.name for t in conflict.teams.order_by("name")))],
+        },
+    )
 
 
 def person_close(request: HttpRequest, person_id: int) -> HttpResponse:

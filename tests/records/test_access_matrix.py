@@ -203,6 +203,7 @@ def plausible_body(values: dict, foreign: Foreign) -> dict:
         "not_agreed": "Nothing",
         "differences": "None",
         "strengths_person": "Changed",
+        "teams": str(foreign.team.pk),
     }
     for prefix in ("key", "actions", "others", "views", "candidates", "risks"):
         body[f"{prefix}-TOTAL_FORMS"] = "0"

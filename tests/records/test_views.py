@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.utils.html import escape
@@ -9,8 +10,10 @@ from records.models import Outcome, OutcomeStatus, Person, Review
 from tests.factories import (
     CaseloadEntryFactory,
     KeyPersonFactory,
+    MembershipFactory,
     OutcomeFactory,
     ReviewFactory,
+    TeamFactory,
 )
 
 D = datetime.date
@@ -195,6 +198,89 @@ def test_closing_and_reopening_through_the_pages(client_as, roles, person):
     assert "Record an outcome" not in page
     client.post(f"/people/{person.pk}/reopen/")
     assert "This record is closed" not in text(client.get(f"/people/{person.pk}/"))
+
+
+# Teams
+
+
+def checked(html: str, name: str) -> list[str]:
+    """The values of the ticked checkboxes called ``name``."""
+    boxes = re.findall(rf'<input[^>]*name="{name}"[^>]*>', html)
+    return [re.search(r'value="([^"]*)"', b).group(1) for b in boxes if " checked" in b]
+
+
+@pytest.fixture
+def second_team(roles):
+    """A team the practitioner is also on, in the same organisation."""
+    team = TeamFactory(organisation=roles.team.organisation, name="Riverside Team")
+    MembershipFactory(user=roles.practitioner, team=team)
+    return team
+
+
+def test_moving_a_person_to_another_of_my_teams(client_as, roles, person, second_team):
+    client = client_as(roles.practitioner)
+    form = text(client.get(f"/people/{person.pk}/teams/"))
+    assert checked(form, "teams") == [str(roles.team.pk)]
+    assert "Riverside Team" in form and roles.other_team.name not in form
+
+    response = client.post(
+        f"/people/{person.pk}/teams/", {"version": "1", "teams": [second_team.pk]}
+    )
+
+    assert response.status_code == 302 and response.url == f"/people/{person.pk}/"
+    assert list(person.teams.all()) == [second_team]
+    event = AuditEvent.objects.filter(person_id=person.pk, action="update").latest("id")
+    assert event.summary == "Moved to other teams' caseloads"
+    assert event.changes == {"teams": [[roles.team.pk], [second_team.pk]]}
+    page = text(client.get(f"/people/{person.pk}/"))
+    assert "The teams have been saved." in page and "Riverside Team" in page
+
+
+def test_teams_i_am_not_on_are_kept_and_one_team_is_needed(client_as, roles, person):
+    CaseloadEntryFactory(person=person, team=roles.other_team)
+    client = client_as(roles.practitioner)
+    form = text(client.get(f"/people/{person.pk}/teams/"))
+    assert f"They stay on the caseload of {roles.other_team.name}" in form
+
+    # Taken off my only team: they stay on the other team's, and leave my caseload.
+    response = client.post(f"/people/{person.pk}/teams/", {"version": "1"}, follow=True)
+    assert list(person.teams.all()) == [roles.other_team]
+    assert f"is now on the caseload of {roles.other_team.name} only" in text(response)
+    assert client.get(f"/people/{person.pk}/").status_code == 404
+
+
+def test_a_person_must_stay_on_some_caseload(client_as, roles, person):
+    response = client_as(roles.practitioner).post(f"/people/{person.pk}/teams/", {"version": "1"})
+    assert response.status_code == 200
+    assert "Choose at least one team whose caseload they are on." in text(response)
+    assert list(person.teams.all()) == [roles.team]
+
+
+def test_concurrent_team_change_is_shown_and_nothing_is_lost(client_as, roles, person, second_team):
+    client = client_as(roles.practitioner)
+    client.post(
+        f"/people/{person.pk}/teams/", {"version": "1", "teams": [roles.team.pk, second_team.pk]}
+    )
+    # A form opened before that save, sent after it:
+    stale = client.post(f"/people/{person.pk}/teams/", {"version": "1", "teams": [second_team.pk]})
+    html = text(stale)
+    assert stale.status_code == 200
+    assert "Someone else saved this record" in html
+    assert "<dd>Hillside Team, Riverside Team</dd>" in html
+    assert checked(html, "teams") == [str(second_team.pk)]  # what I chose, still chosen
+    assert sorted(t.name for t in person.teams.all()) == ["Hillside Team", "Riverside Team"]
+
+
+def test_only_practitioners_of_the_persons_teams_change_them(client_as, roles, person):
+    for user in (roles.manager, roles.other_practitioner, roles.admin):
+        client = client_as(user)
+        assert client.get(f"/people/{person.pk}/teams/").status_code == 404
+        data = {"version": "1", "teams": [roles.other_team.pk]}
+        assert client.post(f"/people/{person.pk}/teams/", data).status_code == 404
+    assert list(person.teams.all()) == [roles.team]
+    assert 'Change<span class="visually-hidden"> teams' not in text(
+        client_as(roles.manager).get(f"/people/{person.pk}/")
+    )
 
 
 # Outcomes and reviews
