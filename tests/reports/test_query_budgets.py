@@ -4,6 +4,7 @@ import csv
 import datetime
 import io
 import itertools
+import tracemalloc
 
 from django.core.management.color import no_style
 from django.db import connection
@@ -138,6 +139,19 @@ def count(client, url: str) -> int:
     return len(queries)
 
 
+def export_peak_memory(client, url: str) -> int:
+    """The most memory Python held while the download was made and read to the end."""
+    tracemalloc.start()
+    try:
+        response = client.get(url)
+        assert response.status_code == 200
+        size = sum(len(chunk) for chunk in response.streaming_content)
+        assert size > 0
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def test_reports_query_count_is_the_same_at_1000_and_100000_people(client, roles, frameworks):
     OrganisationRole.objects.create(user=roles.manager, organisation=roles.team.organisation)
     client.force_login(roles.manager)
@@ -154,6 +168,13 @@ def test_reports_query_count_is_the_same_at_1000_and_100000_people(client, roles
     add_reviews(roles.practitioner, 3)
     tallies.rebuild()  # the people were written in bulk, not through the services
     small = [count(client, url) for url in pages]
+    exports = [
+        f"/reports/organisations/{org}/export/{table}{PERIOD}"
+        for table in ("team_by_outcome.csv", "team_by_outcome.xlsx", "bands.csv")
+    ]
+    for url in exports:
+        export_peak_memory(client, url)  # warm up
+    small_memory = [export_peak_memory(client, url) for url in exports]
     replicate(99)  # 1,000 people become 100,000
     add_reviews(roles.practitioner, 60)  # the narrative now shows 50 people's reviews
     # The copies share every attribute with the people copied, so each tally is
@@ -162,6 +183,11 @@ def test_reports_query_count_is_the_same_at_1000_and_100000_people(client, roles
         model.objects.update(n=F("n") * 100)
     large = [count(client, url) for url in pages]
     assert small == large
+    # Downloads are made from the tallies, so their memory does not grow with
+    # the number of people either (100 times as many would show at once).
+    large_memory = [export_peak_memory(client, url) for url in exports]
+    for url, before, after in zip(exports, small_memory, large_memory, strict=True):
+        assert after < before * 1.5, (url, before, after)
     # dashboard, organisation report, narrative, reports home, dashboard to the day
     assert large == [8, 11, 10, 5, 10]
     # Each person whose words the narrative showed is in the audit trail: 3, then 50.
