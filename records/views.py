@@ -255,10 +255,15 @@ def person_access_log(request: HttpRequest, person_id: int) -> HttpResponse:
 
 def person_teams(request: HttpRequest, person_id: int) -> HttpResponse:
     """Move a person between the user's teams' caseloads. Caseloads of teams the
-    user is not on are kept as they are."""
+    user is not on are kept as they are, and a person stays within the
+    organisations that already support them."""
     person = person_for_user(request, person_id, edit=True)
-    mine = teams_for_user(request.user, roles=EDIT_ROLES).order_by("name")
     on = list(person.teams.order_by("name"))
+    mine = (
+        teams_for_user(request.user, roles=EDIT_ROLES)
+        .filter(organisation_id__in={team.organisation_id for team in on})
+        .order_by("name")
+    )
     elsewhere = [team for team in on if team not in mine]
     conflict = None
     form = TeamsForm(

@@ -236,6 +236,19 @@ def test_moving_a_person_to_another_of_my_teams(client_as, roles, person, second
     assert "The teams have been saved." in page and "Riverside Team" in page
 
 
+def test_a_person_is_not_moved_to_another_organisations_team(client_as, roles, person, second_team):
+    elsewhere = TeamFactory(name="Harbour Team")  # in another organisation
+    MembershipFactory(user=roles.practitioner, team=elsewhere)
+    client = client_as(roles.practitioner)
+    assert "Harbour Team" not in text(client.get(f"/people/{person.pk}/teams/"))
+
+    response = client.post(f"/people/{person.pk}/teams/", {"version": "1", "teams": [elsewhere.pk]})
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in text(response)
+    assert list(person.teams.all()) == [roles.team]
+
+
 def test_teams_i_am_not_on_are_kept_and_one_team_is_needed(client_as, roles, person):
     CaseloadEntryFactory(person=person, team=roles.other_team)
     client = client_as(roles.practitioner)
