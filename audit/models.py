@@ -1,5 +1,7 @@
+from itertools import pairwise
+
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 # The ``prev_hash`` of the very first event: there is nothing before it.
@@ -48,8 +50,13 @@ class AuditEventQuerySet(models.QuerySet):
             "Audit events are written with audit_record() or audit_record_each()."
         )
 
-    def append_chained(self, events: list) -> list:
-        """Insert events that ``audit.services`` has already chained, in one statement."""
+    def _insert_chained(self, events: list) -> list:
+        """Insert events that ``audit.services`` chained under the head's lock, in one
+        statement. Only for ``audit_record_each``: refuses events that do not link."""
+        if not connection.in_atomic_block:
+            raise AppendOnlyError("Chained events are inserted inside the appending transaction.")
+        if any(after.prev_hash != before.hash for before, after in pairwise(events)):
+            raise AppendOnlyError("These events do not form a chain.")
         return super().bulk_create(events)
 
 

@@ -119,8 +119,12 @@ def audit_record_each(
             event.hash = event_hash(event)
             head.last_hash = event.hash
             events.append(event)
-        # One INSERT: its rows take ascending ids in this order, the chain's order.
-        AuditEvent.objects.append_chained(events)
+        # One INSERT. The trail is checked in id order, so the ids must follow the
+        # chain; if the database ever numbered the rows otherwise, write nothing.
+        AuditEvent.objects.all()._insert_chained(events)
+        ids = [event.pk for event in events]
+        if ids != sorted(ids) or len(set(ids)) != len(ids):
+            raise IntegrityError("Audit events were numbered out of chain order.")
         head.last_event_id = events[-1].pk
         head.save(update_fields=["last_hash", "last_event_id"])
 

@@ -239,6 +239,9 @@ def person_teams_change(
     current = Person.objects.select_for_update().get(pk=person.pk)
     if version is not None and current.version != version:
         raise ConflictError(current)
+    if current.closed_on:
+        # Another team would otherwise gain sight of a record whose support has ended.
+        raise ValidationError("This record is closed. Reopen it to change its teams.")
     if not teams:
         raise ValidationError({"teams": "Choose at least one team whose caseload they are on."})
     old = sorted(current.caseload_entries.values_list("team_id", flat=True))

@@ -265,6 +265,8 @@ def person_teams(request: HttpRequest, person_id: int) -> HttpResponse:
         .order_by("name")
     )
     elsewhere = [team for team in on if team not in mine]
+    if request.method == "GET":
+        services.person_viewed(request=request, person=person, what="teams")
     conflict = None
     form = TeamsForm(
         request.POST or None,

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Organisation
-from audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
+from audit.models import GENESIS_HASH, AppendOnlyError, AuditChainHead, AuditEvent
 from audit.services import (
     audit_chain_verify,
     audit_record,
@@ -62,6 +62,13 @@ def test_one_event_for_each_person_chained_in_order_in_the_same_queries_however_
     assert audit_chain_verify().intact
     assert AuditChainHead.objects.get().last_event_id == many[-1].pk
     assert audit_record_each(actor=roles.manager, action="view", person_ids=[]) == []
+
+
+def test_events_that_do_not_chain_are_not_inserted_together(db):
+    loose = [AuditEvent(action="view", prev_hash="a", hash="b") for _ in range(2)]
+    with pytest.raises(AppendOnlyError), transaction.atomic():
+        AuditEvent.objects.all()._insert_chained(loose)
+    assert not AuditEvent.objects.exists()
 
 
 def test_event_hash_is_sha256_of_previous_hash_and_canonical_content(db, roles):

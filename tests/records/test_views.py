@@ -229,6 +229,7 @@ def test_moving_a_person_to_another_of_my_teams(client_as, roles, person, second
 
     assert response.status_code == 302 and response.url == f"/people/{person.pk}/"
     assert list(person.teams.all()) == [second_team]
+    assert AuditEvent.objects.filter(person_id=person.pk, summary="Viewed teams").count() == 1
     event = AuditEvent.objects.filter(person_id=person.pk, action="update").latest("id")
     assert event.summary == "Moved to other teams' caseloads"
     assert event.changes == {"teams": [[roles.team.pk], [second_team.pk]]}
@@ -260,6 +261,22 @@ def test_teams_i_am_not_on_are_kept_and_one_team_is_needed(client_as, roles, per
     assert list(person.teams.all()) == [roles.other_team]
     assert f"is now on the caseload of {roles.other_team.name} only" in text(response)
     assert client.get(f"/people/{person.pk}/").status_code == 404
+
+
+def test_a_closed_record_keeps_its_teams(client_as, roles, person, second_team):
+    client = client_as(roles.practitioner)
+    assert 'Change<span class="visually-hidden"> teams' in text(client.get(f"/people/{person.pk}/"))
+    client.post(f"/people/{person.pk}/close/", {"closed_on": "2026-01-05", "reason": "Moved"})
+    assert 'Change<span class="visually-hidden"> teams' not in text(
+        client.get(f"/people/{person.pk}/")
+    )
+
+    person.refresh_from_db()
+    data = {"version": str(person.version), "teams": [roles.team.pk, second_team.pk]}
+    response = client.post(f"/people/{person.pk}/teams/", data)
+
+    assert "This record is closed. Reopen it to change its teams." in text(response)
+    assert list(person.teams.all()) == [roles.team]
 
 
 def test_a_person_must_stay_on_some_caseload(client_as, roles, person):

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -14,6 +15,7 @@ from records import services
 from records.models import CaseloadEntry
 from reports.disclosure import display_table, suppress_cells
 from reports.tables import NONE
+from tests.factories import OutcomeFactory
 from tests.reports.conftest import PERIOD, D
 
 
@@ -110,6 +112,22 @@ def test_dashboard_lists_overdue_reviews_and_people_with_no_outcome(manager, rol
     without = html.split("<summary>People with no outcome recorded</summary>")[1]
     assert "Agnes Stewart</a></li></ul>" in without.split("</details>")[0]
     assert "Closed Record" not in html and "Rab Other" not in html
+
+
+def test_people_with_no_outcome_are_listed_however_long_the_caseload(manager, roles, build):
+    # More people with outcomes than the list shows: those without still come first.
+    for n in range(55):
+        OutcomeFactory(person=build.person(f"Aaron Person {n:02}"))
+    build.person("Zoe Without")
+    build.person("Yusuf Without")
+
+    html = manager.get(f"/reports/teams/{roles.team.pk}/").content.decode()
+
+    assert '<strong class="figure">57</strong> people with open records' in html
+    assert '<strong class="figure">2</strong> with no outcome recorded yet' in html
+    listed = html.split("<summary>People with no outcome recorded</summary>")[1]
+    listed = listed.split("</details>")[0]
+    assert re.findall(r">([^<>]+)</a></li>", listed) == ["Yusuf Without", "Zoe Without"]
 
 
 def test_same_day_ratings_the_later_entered_counts_and_amendments_replace(
