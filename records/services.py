@@ -659,12 +659,4 @@ def review_amend(
 
 def person_viewed(*, request: HttpRequest, person: Person, what: str = "record") -> None:
     """Note in the audit trail that the user looked at the person's record."""
-    audit_record(
-        actor=request.user,
-        action="view",
-        object_type="records.person",
-        object_id=person.pk,
-        person_id=person.pk,
-        summary=f"Viewed {what}",
-        request=request,
-    )
+    _person_audited(request, person, "view", f"Viewed {what}")

@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, Role, Team
 from frameworks.models import Band
-from records.models import Outcome, OutcomeStatus, Person, Review
+from records.models import Outcome, OutcomeStatus, Review
 from records.quality import OUTCOME_CRITERIA, REVIEW_CRITERIA
 from themes.models import Theme
 
@@ -350,13 +350,9 @@ def counted_rollup(
 # Scopes
 
 
-def team_people(team: Team) -> QuerySet[Person]:
-    return Person.objects.filter(caseload_entries__team=team)
-
-
 def team_outcomes(team: Team) -> QuerySet[Outcome]:
     # A join through the caseload (a person is on it once), not a subquery of
-    # team_people, which the database would first make distinct.
+    # the team's people, which the database would first make distinct.
     return Outcome.objects.filter(person__caseload_entries__team=team)
 
 
