@@ -17,10 +17,11 @@ help:
 	@echo "make run    set up (venv, dependencies, database, demo data) and serve the app"
 	@echo "make test   set up, then lint, check migrations and settings, and run all tests"
 
-$(VENV)/.installed: requirements.lock
+# The development venv: production pins plus the test and lint tools.
+$(VENV)/.installed: requirements.lock requirements-dev.lock
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 12) else f"Python 3.12 or newer is needed; {sys.executable} is {v.major}.{v.minor}.")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -68,11 +69,21 @@ bench-reports: setup
 	$(PY) bench/reports.py
 
 # Re-pin every Python dependency (direct and indirect) after changing pyproject.toml.
+# requirements.lock is what production installs: [project].dependencies and what
+# they pull in, resolved in a clean venv. requirements-dev.lock starts with
+# `-r requirements.lock` and pins only what the dev group adds on top, resolved
+# with the production pins held. (PIP_CONSTRAINT=old.lock holds other versions too.)
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/python -c 'import tomllib; d = tomllib.load(open("pyproject.toml", "rb")); print("\n".join(d["project"]["dependencies"] + d["dependency-groups"]["dev"]))' > .lock-venv/direct.txt
-	.lock-venv/bin/pip install --quiet --disable-pip-version-check -r .lock-venv/direct.txt
-	.lock-venv/bin/pip freeze > requirements.lock
+	.lock-venv/bin/python -c 'import tomllib; d = tomllib.load(open("pyproject.toml", "rb")); print("\n".join(d["project"]["dependencies"]))' > .lock-venv/prod.txt
+	.lock-venv/bin/python -c 'import tomllib; d = tomllib.load(open("pyproject.toml", "rb")); print("\n".join(d["dependency-groups"]["dev"]))' > .lock-venv/dev.txt
+	.lock-venv/bin/pip install --quiet --disable-pip-version-check -r .lock-venv/prod.txt
+	.lock-venv/bin/pip freeze > .lock-venv/prod.lock
+	.lock-venv/bin/pip install --quiet --disable-pip-version-check -c .lock-venv/prod.lock -r .lock-venv/dev.txt
+	.lock-venv/bin/pip freeze > .lock-venv/all.lock
+	{ echo "-r requirements.lock"; grep -vxFf .lock-venv/prod.lock .lock-venv/all.lock; } > .lock-venv/dev.lock
+	mv .lock-venv/prod.lock requirements.lock
+	mv .lock-venv/dev.lock requirements-dev.lock
 	rm -rf .lock-venv
 
 clean:
