@@ -1,9 +1,34 @@
+"""A factory for every model a test may need to make directly.
+
+Left out on purpose, each also named in tests/test_factories_cover_models.py:
+
+- the audit trail's chain head: audit rows are written only through
+  audit.services (AuditEventFactory below goes through it too);
+- the reports' tallies: derived data, counted from the records by
+  reports.tallies whenever an outcome or a review is written.
+"""
+
 import datetime
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from accounts.models import Membership, Organisation, Role, Team, User
+from accounts.models import Membership, Organisation, OrganisationRole, Role, Team, User
+from conversations.models import (
+    Addendum,
+    AgreedAction,
+    AgreedOutcome,
+    CandidateOutcome,
+    Channel,
+    Conversation,
+    ConversationKind,
+    Participant,
+    ParticipantKind,
+    ReviewEntry,
+    RiskDiscussion,
+    Stage,
+)
 from frameworks.models import (
     Band,
     CategoryKind,
@@ -14,6 +39,7 @@ from frameworks.models import (
     ScalePoint,
 )
 from records.models import Action, CaseloadEntry, KeyPerson, Outcome, Person, Review
+from themes.models import Theme
 
 PASSWORD = "a-long-test-password-1"
 
@@ -58,6 +84,17 @@ class MembershipFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     team = factory.SubFactory(TeamFactory)
     role = Role.PRACTITIONER
+
+
+class OrganisationRoleFactory(DjangoModelFactory):
+    """A role across a whole organisation: an organisation-wide manager."""
+
+    class Meta:
+        model = OrganisationRole
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = OrganisationRole.Kind.MANAGER
 
 
 class PersonFactory(DjangoModelFactory):
@@ -183,4 +220,144 @@ class ReviewFactory(DjangoModelFactory):
     reviewed_on = factory.LazyFunction(lambda: datetime.date(2025, 3, 1))
     point = factory.LazyAttribute(lambda o: o.outcome.scale.points.order_by("score").first())
     narrative = "Going to the garden centre on Fridays again."
+    created_by = factory.SubFactory(UserFactory)
+
+
+class ThemeFactory(DjangoModelFactory):
+    """A theme of what helps or what hinders, on one organisation's list."""
+
+    class Meta:
+        model = Theme
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Time with neighbours {n}")
+    description = "Neighbours dropping in, sharing a meal or a walk."
+
+
+class ConversationFactory(DjangoModelFactory):
+    """A first conversation, still a draft at its first stage.
+
+    ``kind=ConversationKind.REVIEW`` makes a review conversation (at the review
+    stage), and ``recorded=True`` one already confirmed into the record. The rows
+    are written directly; tests of confirming go through the conversation pages.
+    """
+
+    class Meta:
+        model = Conversation
+
+    class Params:
+        recorded = factory.Trait(
+            stage=Stage.RECORD,
+            recorded_at=factory.LazyFunction(timezone.now),
+            recorded_by=factory.SelfAttribute("created_by"),
+        )
+
+    person = factory.SubFactory(PersonFactory)
+    kind = ConversationKind.FIRST
+    held_on = factory.LazyFunction(lambda: datetime.date(2025, 1, 6))
+    place = "At home"
+    channels = factory.LazyFunction(lambda: [Channel.VERBAL.value])
+    stage = factory.LazyAttribute(
+        lambda o: Stage.REVIEW if o.kind == ConversationKind.REVIEW else Stage.EXCHANGE
+    )
+    created_by = factory.SubFactory(UserFactory)
+
+
+class ParticipantFactory(DjangoModelFactory):
+    """A relative who took part, and what matters to the person from where they stand."""
+
+    class Meta:
+        model = Participant
+
+    conversation = factory.SubFactory(ConversationFactory)
+    kind = ParticipantKind.FAMILY
+    name = factory.Sequence(lambda n: f"Robin Example {n}")
+    role = "Daughter"
+    what_matters = "That Mum gets out to the harbour while the weather holds."
+    why = "She is brighter for days afterwards."
+    order = factory.Sequence(int)
+
+
+class CandidateOutcomeFactory(DjangoModelFactory):
+    """A possible outcome noted while exchanging information, not yet agreed."""
+
+    class Meta:
+        model = CandidateOutcome
+
+    conversation = factory.SubFactory(ConversationFactory)
+    statement = factory.Sequence(lambda n: f"Walk to the harbour again, idea {n}")
+    order = factory.Sequence(int)
+
+
+class RiskDiscussionFactory(DjangoModelFactory):
+    """A risk talked through with the person: their view, what is reasonable, safeguards."""
+
+    class Meta:
+        model = RiskDiscussion
+
+    conversation = factory.SubFactory(ConversationFactory)
+    risk = factory.Sequence(lambda n: f"Slipping on the harbour path in icy weather ({n})")
+    persons_view = "I would rather risk a fall than stay in all winter."
+    agreed_reasonable = "Walking on dry days, with a stick."
+    safeguards = "A neighbour walks with her; a phone in her pocket."
+    order = factory.Sequence(int)
+
+
+class AgreedOutcomeFactory(DjangoModelFactory):
+    """An outcome agreed in a conversation, in the person's own words."""
+
+    class Meta:
+        model = AgreedOutcome
+
+    conversation = factory.SubFactory(ConversationFactory)
+    what_matters = factory.Sequence(
+        lambda n: f"I want to walk to the harbour with my grandson ({n})"
+    )
+    in_own_words = True
+    why_it_matters = "It is where I grew up."
+    person_contribution = "Practise the stairs every morning."
+    family_contribution = "Drive us down on Sundays."
+    order = factory.Sequence(int)
+
+
+class AgreedActionFactory(DjangoModelFactory):
+    class Meta:
+        model = AgreedAction
+
+    agreed_outcome = factory.SubFactory(AgreedOutcomeFactory)
+    description = factory.Sequence(lambda n: f"Try the harbour path together, step {n}")
+    who = "Physiotherapist"
+    when = "Next fortnight"
+    where = "The harbour"
+    order = factory.Sequence(int)
+
+
+class ReviewEntryFactory(DjangoModelFactory):
+    """One outcome's review within a review conversation, rated at the top of its scale.
+
+    The outcome is the conversation's person's (load the default frameworks first).
+    """
+
+    class Meta:
+        model = ReviewEntry
+
+    conversation = factory.SubFactory(ConversationFactory, kind=ConversationKind.REVIEW)
+    outcome = factory.SubFactory(
+        OutcomeFactory, person=factory.SelfAttribute("..conversation.person")
+    )
+    point = factory.LazyAttribute(lambda o: o.outcome.scale.points.order_by("score").last())
+    narrative = "Walked to the harbour twice this month, once with her grandson."
+    what_helped = "Her neighbour's company on the path."
+    what_hindered = "Two weeks of ice in January."
+
+
+class AddendumFactory(DjangoModelFactory):
+    """A later addition to a recorded conversation, with why it was added."""
+
+    class Meta:
+        model = Addendum
+
+    conversation = factory.SubFactory(ConversationFactory, recorded=True)
+    text = factory.Sequence(lambda n: f"Her son also took part, by phone ({n}).")
+    reason = "Left out of the record by mistake."
     created_by = factory.SubFactory(UserFactory)
