@@ -11,9 +11,8 @@ from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 
-from core.configuration import AuditedAdmin, OwnOrganisationsOnly, site
-
 from . import services
+from .configuration import AuditedAdmin, OwnOrganisationsOnly, site
 from .models import Membership, Organisation, OrganisationRole, Team, User
 from .selectors import organisations_administered_by
 

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
+from django.contrib.auth.base_user import AbstractBaseUser as User
 from django.db.models import QuerySet
 
 from .models import AuditEvent
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 
 def access_log_for_person(person_id: int) -> QuerySet[AuditEvent]:

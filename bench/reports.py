@@ -67,7 +67,7 @@ def prepare():
     from accounts.models import Membership, Organisation, OrganisationRole, Role, User
     from records.models import Person
     from records.selectors import caseload_sizes_for_teams
-    from reports.seed import ORGANISATION_NAME, seed_demo
+    from demo.seed import ORGANISATION_NAME, seed_demo
 
     if not Person.objects.exists():
         print(f"Seeding {PEOPLE:,} people into an empty database (seed_demo)...", flush=True)

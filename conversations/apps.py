@@ -6,3 +6,11 @@ class ConversationsConfig(AppConfig):
 
     name = "conversations"
     verbose_name = "Conversations"
+
+    def ready(self) -> None:
+        # A person's page lists their conversations, though records does not know of them.
+        from records.hooks import person_page_section_register
+
+        from .selectors import person_page_conversations
+
+        person_page_section_register(person_page_conversations)

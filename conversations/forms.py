@@ -3,17 +3,17 @@
 from django import forms
 from django.utils import timezone
 
-from frameworks.models import FrameworkOutcome
-from records.forms import (
+from common.forms import (
     LONG_TEXT,
     SHORT_TEXT,
     IdChoiceField,
     IdMultipleChoiceField,
     VersionedForm,
     date_field,
-    framework_outcome_choices,
     text_area,
 )
+from frameworks.models import FrameworkOutcome
+from records.forms import framework_outcome_choices
 from themes.models import Theme
 
 from .models import Channel, ConversationKind, ParticipantKind

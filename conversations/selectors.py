@@ -78,4 +78,14 @@ def drafts_for_user(user) -> QuerySet[Conversation]:
 
 
 def conversations_for_person(person) -> QuerySet[Conversation]:
-    return Conversation.objects.filter(person=person).select_related("created_by")
+    """The person's conversations, newest first, with who started each."""
+    return (
+        Conversation.objects.filter(person=person)
+        .select_related("created_by")
+        .order_by("-held_on", "-pk")
+    )
+
+
+def person_page_conversations(person) -> dict:
+    """The person page's conversations section (registered in ``apps.py``): one query."""
+    return {"conversation_list": list(conversations_for_person(person))}

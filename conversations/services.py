@@ -16,10 +16,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from audit.services import audit_record
+from common.errors import ConflictError
 from frameworks.models import FrameworkOutcome, ScalePoint
 from records import services as records
 from records.models import KeyPerson, Outcome, OutcomeStatus, Person
-from records.services import ConflictError  # one kind of conflict for every versioned record
 
 from .models import (
     Addendum,

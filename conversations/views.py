@@ -6,14 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from records.forms import (
-    ActionFormSet,
-    SaveResult,
-    VersionedForm,
-    actions_from_formset,
-    apply_service_errors,
-    save_versioned,
-)
+from common.forms import SaveResult, VersionedForm, apply_service_errors, save_versioned
+from records.forms import ActionFormSet, actions_from_formset
 from records.quality import outcome_prompts, review_prompts
 from records.selectors import person_for_user, themes_for_person
 from records.services import person_viewed

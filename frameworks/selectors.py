@@ -6,16 +6,13 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from audit.models import AuditEvent
-from core.usage import Use, uses_of
-from records.models import Outcome, Review
+from common.usage import Use, uses_of
 
-from .gas import GasRound, gas_rounds
 from .models import (
     Framework,
     FrameworkCategory,
     FrameworkOutcome,
     RatingScale,
-    ScaleKind,
     ScalePoint,
 )
 
@@ -167,17 +164,3 @@ def scale_uses(scale: RatingScale) -> list[Use]:
 def frameworks_on_scale(scale: RatingScale) -> QuerySet[Framework]:
     """Frameworks (any version) that use any version of ``scale``, current ones first."""
     return Framework.objects.filter(scale__lineage=scale.lineage).order_by("name", "version")
-
-
-def gas_rounds_for_person(person_id: int) -> list[GasRound]:
-    """The person's GAS T-score at each review round (see ``frameworks.gas.gas_rounds``).
-
-    For reports and other pages that have not loaded the person's outcomes:
-    three queries.
-    """
-    outcomes = (
-        Outcome.objects.filter(person_id=person_id, scale__kind=ScaleKind.GAS)
-        .select_related("scale")
-        .prefetch_related(Prefetch("reviews", queryset=Review.objects.select_related("point")))
-    )
-    return gas_rounds(outcomes)

@@ -29,7 +29,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from audit.services import audit_record, changes_between
-from core.usage import describe_uses
+from common.usage import describe_uses
 
 from .defaults import DEFAULT_FRAMEWORKS, EXTENT_SCALE
 from .models import (

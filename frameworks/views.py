@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import role_required
 from accounts.models import Role
-from core.usage import describe_uses
+from common.usage import describe_uses
 
 from . import services
 from .exchange import MAX_FILE_BYTES, ImportRefused, framework_export, framework_import

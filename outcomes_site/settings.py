@@ -77,7 +77,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    # Only for the configuration site (core.configuration), never the default admin.
+    # Only for the configuration site (accounts.configuration), never the default admin.
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "reports",
     "audit",
     "themes",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from core.configuration import site as configuration_site
+from accounts.configuration import site as configuration_site
 
 urlpatterns = [
     path("", include("core.urls")),

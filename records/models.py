@@ -123,7 +123,7 @@ class Outcome(models.Model):
     )
     scale = models.ForeignKey(RatingScale, on_delete=models.PROTECT, related_name="outcomes")
     # How much the outcome counts in the person's Goal Attainment Scaling
-    # T-score (frameworks.gas); used only when the scale is a GAS scale.
+    # T-score (records.progress.gas_rounds); used only when the scale is a GAS scale.
     gas_weight = models.PositiveSmallIntegerField("GAS weight", default=1)
     contribution = models.TextField("what the person and family will do", blank=True)
     next_review_on = models.DateField("next review", null=True, blank=True)

@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role, Team
 from audit.services import audit_record
-from conversations.models import Conversation
-from frameworks.models import FrameworkOutcome
+from frameworks.models import FrameworkOutcome, ScaleKind
 from themes.selectors import themes_for_recording
 
 from .models import Action, CaseloadEntry, KeyPerson, Outcome, OutcomeStatus, Person, Review
+from .progress import GasRound, gas_rounds
 
 logger = logging.getLogger(__name__)
 
@@ -175,13 +175,6 @@ def person_page(person: Person) -> Person:
             Prefetch("teams", queryset=Team.objects.order_by("name"), to_attr="team_list"),
             Prefetch("key_people", queryset=KeyPerson.objects.order_by("name", "pk")),
             Prefetch("outcomes", queryset=outcomes, to_attr="outcome_list"),
-            Prefetch(
-                "conversations",
-                queryset=Conversation.objects.select_related("created_by").order_by(
-                    "-held_on", "-pk"
-                ),
-                to_attr="conversation_list",
-            ),
         )
         .get()
     )
@@ -197,3 +190,17 @@ def themes_for_person(person: Person):
 def manages_person(user, person: Person) -> bool:
     """Whether the user manages a team whose caseload the person is on."""
     return people_for_user(user, roles=(Role.MANAGER,)).filter(pk=person.pk).exists()
+
+
+def gas_rounds_for_person(person_id: int) -> list[GasRound]:
+    """The person's GAS T-score at each review round (see ``records.progress.gas_rounds``).
+
+    For reports and other pages that have not loaded the person's outcomes:
+    three queries.
+    """
+    outcomes = (
+        Outcome.objects.filter(person_id=person_id, scale__kind=ScaleKind.GAS)
+        .select_related("scale")
+        .prefetch_related(Prefetch("reviews", queryset=Review.objects.select_related("point")))
+    )
+    return gas_rounds(outcomes)

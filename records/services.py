@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from accounts.models import Team
 from audit.services import audit_record, changes_between
+from common.errors import ConflictError
 from frameworks.models import FrameworkOutcome, RatingScale, ScalePoint
-from reports import tallies
 from themes.selectors import themes_for_recording
 
+from . import hooks
 from .chi import chi_normalise, chi_problem
 from .models import (
     Action,
@@ -58,14 +59,6 @@ OUTCOME_FIELDS = (
     "gas_weight",
 )
 GAS_WEIGHTS = (1, 100)
-
-
-class ConflictError(Exception):
-    """Someone else saved this record (or conversation) after the form was opened."""
-
-    def __init__(self, current):
-        super().__init__("The record was changed by someone else.")
-        self.current = current
 
 
 @dataclass(frozen=True)
@@ -207,7 +200,7 @@ def person_update(
         if name not in PERSON_FIELDS:
             raise TypeError(f"person_update() got an unexpected field {name!r}")
     # A new date of birth can move the person's outcomes to another age band.
-    with tallies.kept_up_to_date(
+    with hooks.outcomes_changing(
         Outcome.objects.filter(person=current)
         if fields.get("date_of_birth", current.date_of_birth) != current.date_of_birth
         else Outcome.objects.none()
@@ -248,7 +241,7 @@ def person_teams_change(
     new = sorted({t.pk for t in teams})
     if old == new:
         return current
-    with tallies.kept_up_to_date(Outcome.objects.filter(person=current)):
+    with hooks.outcomes_changing(Outcome.objects.filter(person=current)):
         current.caseload_entries.exclude(team_id__in=new).delete()
         CaseloadEntry.objects.bulk_create(
             CaseloadEntry(person=current, team_id=t) for t in new if t not in old
@@ -400,7 +393,7 @@ def outcome_record(
     outcome.save()
     outcome.framework_outcomes.set(framework_outcomes)
     _replace_actions(outcome, actions)
-    tallies.outcome_added(outcome)
+    hooks.outcome_added(outcome)
     audit_record(
         actor=request.user,
         action="create",
@@ -439,7 +432,7 @@ def outcome_update(
         status_changed_on=merged["status_changed_on"],
         gas_weight=merged["gas_weight"],
     )
-    with tallies.kept_up_to_date(Outcome.objects.filter(pk=current.pk)):
+    with hooks.outcomes_changing(Outcome.objects.filter(pk=current.pk)):
         before = _snapshot(current, OUTCOME_FIELDS)
         for name, value in merged.items():
             setattr(current, name, value)
@@ -527,7 +520,7 @@ def _write_review(
         **fields,
     )
     review.quality = review_quality(review)
-    with tallies.kept_up_to_date(Outcome.objects.filter(pk=outcome.pk)):
+    with hooks.outcomes_changing(Outcome.objects.filter(pk=outcome.pk)):
         review.save()
         _set_themes(review, outcome.person_id, helped_themes, hindered_themes)
         outcome_progress_refresh(outcome)

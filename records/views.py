@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.selectors import access_log_for_person
-from core.pdf import html_to_pdf
-from frameworks.gas import gas_rounds
+from common.forms import apply_service_errors, save_versioned
+from common.pdf import pdf_response
+from common.rating_chart import rating_chart
 
-from . import services
-from .charts import rating_chart
+from . import hooks, services
 from .forms import (
     ActionFormSet,
     AmendReviewForm,
@@ -26,11 +26,9 @@ from .forms import (
     PersonForm,
     TeamsForm,
     actions_from_formset,
-    apply_service_errors,
-    save_versioned,
 )
 from .models import OutcomeStatus
-from .progress import current_reviews
+from .progress import current_reviews, gas_rounds
 from .selectors import (
     EDIT_ROLES,
     caseload_for_user,
@@ -215,6 +213,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "can_see_access_log": manages_person(request.user, person),
             # From the outcomes already loaded above: no further queries.
             "gas_rounds": gas_rounds(person.outcome_list),
+            **hooks.person_page_sections(person),
         },
     )
 
@@ -237,11 +236,7 @@ def person_summary_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
     context = _summary_context(request, person_id)
     services.person_viewed(request=request, person=context["person"], what="summary PDF")
     html = render_to_string("records/person_summary_pdf.html", context, request=request)
-    pdf = html_to_pdf(html)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="what-matters-{person_id}.pdf"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return pdf_response(html, f"what-matters-{person_id}.pdf")
 
 
 def person_access_log(request: HttpRequest, person_id: int) -> HttpResponse:

@@ -6,3 +6,13 @@ class ReportsConfig(AppConfig):
 
     name = "reports"
     verbose_name = "Reports"
+
+    def ready(self) -> None:
+        # Every change to an outcome or a review keeps the report tallies right.
+        from records.hooks import OutcomeWatcher, outcome_watcher_register
+
+        from . import tallies
+
+        outcome_watcher_register(
+            OutcomeWatcher(changing=tallies.kept_up_to_date, added=tallies.outcome_added)
+        )

@@ -4,8 +4,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from accounts.models import Organisation
+from common.forms import date_field
 from frameworks.models import Framework, FrameworkOutcome
-from records.forms import date_field
 
 from .periods import PERIOD_CHOICES, Period, period_from
 from .selectors import AGE_BANDS, OrganisationFilters

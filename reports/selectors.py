@@ -32,6 +32,7 @@ from django.utils import timezone
 from accounts.models import Organisation, Role, Team
 from frameworks.models import Band
 from records.models import Outcome, OutcomeStatus, Review
+from records.progress import current_reviews_query
 from records.quality import OUTCOME_CRITERIA, REVIEW_CRITERIA
 from themes.models import Theme
 
@@ -143,7 +144,7 @@ def window(period: Period, period_of=tallies.month_of) -> tallies.Window:
 
 def current_reviews_in(reviews: QuerySet[Review], period: Period) -> QuerySet[Review]:
     """Reviews dated in the period that have not been replaced by a correction."""
-    return tallies.current_reviews(reviews).filter(reviewed_on__range=(period.start, period.end))
+    return current_reviews_query(reviews).filter(reviewed_on__range=(period.start, period.end))
 
 
 class FrameworkOutcomeName(NamedTuple):

@@ -30,10 +30,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from records.models import CaseloadEntry, Outcome, OutcomeStatus, Person, Review
+from records.progress import current_reviews_query
 from records.quality import OUTCOME_CRITERIA, REVIEW_CRITERIA
 
 from .models import (
@@ -170,11 +171,6 @@ def contributions(
     return counts
 
 
-def current_reviews(reviews: QuerySet[Review]) -> QuerySet[Review]:
-    """Reviews that have not been replaced by a correction."""
-    return reviews.filter(~Exists(Review.objects.filter(amends=OuterRef("pk"))))
-
-
 def facts(
     outcomes: QuerySet[Outcome], reviewed: tuple | None = None
 ) -> tuple[list[OutcomeFacts], list[ReviewFacts]]:
@@ -232,7 +228,7 @@ def facts(
             *(f"meets_{c}" for c in OUTCOME_CRITERIA),
         ).order_by()
     ]
-    reviews = current_reviews(Review.objects.filter(outcome__in=outcomes))
+    reviews = current_reviews_query(Review.objects.filter(outcome__in=outcomes))
     if reviewed is not None:
         reviews = reviews.filter(reviewed_on__range=reviewed)
     # The reviews with their theme tags joined on: a row per pair of tags, so

@@ -9,12 +9,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from audit.services import audit_record, audit_record_each
-from core.pdf import html_to_pdf
+from common.charts import bar_chart
+from common.pdf import pdf_response
 from frameworks.models import Band, FrameworkOutcome
 from records.models import Review
 from themes.models import Theme
 
-from .charts import bar_chart
 from .exports import csv_response, xlsx_response
 from .forms import OrganisationReportForm, PeriodForm
 from .selectors import (
@@ -129,11 +129,7 @@ def team_dashboard_view(request: HttpRequest, team_id: int) -> HttpResponse:
 def team_dashboard_pdf(request: HttpRequest, team_id: int) -> HttpResponse:
     context = _team_context(request, team_id)
     html = render_to_string("reports/team_dashboard_pdf.html", context, request=request)
-    pdf = html_to_pdf(html)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="team-dashboard-{team_id}.pdf"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return pdf_response(html, f"team-dashboard-{team_id}.pdf")
 
 
 def team_export(request: HttpRequest, team_id: int, table: str, fmt: str) -> HttpResponse:

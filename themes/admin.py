@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
-from core.configuration import AuditedAdmin, OwnOrganisationsOnly, site
+from accounts.configuration import AuditedAdmin, OwnOrganisationsOnly, site
 
 from . import services
 from .models import Theme

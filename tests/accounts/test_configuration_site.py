@@ -11,7 +11,7 @@ from django.utils.html import escape
 
 from accounts.models import Membership, OrganisationRole, Role, Team, User
 from audit.models import AuditEvent
-from core.configuration import site
+from accounts.configuration import site
 from tests.accounts.admin_forms import form_data
 from tests.factories import (
     CaseloadEntryFactory,

@@ -3,7 +3,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from accounts.models import Membership, Organisation, Role, Team, User
-from core.demo import DEMO_PASSWORD
+from demo.people import DEMO_PASSWORD
 from records.models import Person
 from tests.factories import CaseloadEntryFactory, MembershipFactory, TeamFactory
 

@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 
 from frameworks.gas import gas_t_score
 from frameworks.models import FrameworkOutcome
-from frameworks.selectors import gas_rounds_for_person
 from records import services as records
 from records.models import Outcome, OutcomeStatus
+from records.selectors import gas_rounds_for_person
 
 D = datetime.date
 

@@ -2,7 +2,7 @@
 
 import re
 
-from reports.charts import bar_chart
+from common.charts import bar_chart
 
 
 def test_bars_are_drawn_to_scale_with_their_labels_and_values():

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from core.demo import DEMO_PASSWORD, DEMO_USERS, demo_data_load
+from demo.people import DEMO_PASSWORD, DEMO_USERS, demo_data_load
 from frameworks.services import defaults_load
 
 

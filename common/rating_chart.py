@@ -1,12 +1,14 @@
-"""Ratings over time as a small server-drawn SVG line chart (no JavaScript, prints well)."""
+"""Ratings over time as a small server-drawn SVG line chart (no JavaScript, prints well).
+
+It reads only what it draws: an outcome's scale points (``outcome.scale.points``)
+and each review's date and score (``review.reviewed_on``, ``review.point.score``).
+"""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-
-from .models import Outcome, Review
 
 WIDTH, HEIGHT = 640, 220
 LEFT, RIGHT, TOP, BOTTOM = 40, 16, 16, 40
@@ -23,7 +25,7 @@ class Chart:
     description: str
 
 
-def rating_chart(outcome: Outcome, reviews: Sequence[Review]) -> Chart | None:
+def rating_chart(outcome, reviews: Sequence) -> Chart | None:
     """A line of the outcome's ratings by review date, or None with fewer than two."""
     if len(reviews) < 2:
         return None
@@ -33,7 +35,7 @@ def rating_chart(outcome: Outcome, reviews: Sequence[Review]) -> Chart | None:
     span_days = max((last_day - first_day).days, 1)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
-    def x(index: int, review: Review) -> float:
+    def x(index: int, review) -> float:
         if first_day == last_day:
             return LEFT + plot_w * index / (len(reviews) - 1)
         return LEFT + plot_w * (review.reviewed_on - first_day).days / span_days

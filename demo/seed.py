@@ -63,10 +63,9 @@ from records.quality import (
     outcome_prompts,
     review_prompts,
 )
+from reports import tallies
+from reports.models import KEY, OPEN, Tally, TeamOutcomeTally, TeamTally
 from themes.models import Theme
-
-from . import tallies
-from .models import KEY, OPEN, Tally, TeamOutcomeTally, TeamTally
 
 # The report tallies seed_demo counts at the end (reports.tallies.rebuild).
 TALLY_TABLES = {
@@ -404,7 +403,7 @@ class _Table:
             # Text fields without a default get "", as Django gives them.
             if f.get_default() is None and not f.null:
                 raise ImproperlyConfigured(
-                    f"{model.__name__}.{f.name} has no default: give it in reports.seed."
+                    f"{model.__name__}.{f.name} has no default: give it in demo.seed."
                 )
         return cls(label, model, given, rest)
 

@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.http import HttpResponse
 from weasyprint.urls import URLFetcherResponse
 
 BASE_URL = "https://pdf.invalid/"
@@ -34,3 +35,11 @@ def _local_static(url: str) -> URLFetcherResponse:
 
 def html_to_pdf(html: str) -> bytes:
     return weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=_local_static).write_pdf()
+
+
+def pdf_response(html: str, filename: str) -> HttpResponse:
+    """The page as a PDF download, never kept by a browser or proxy cache."""
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -27,10 +27,10 @@ from django.urls import URLPattern, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
-from accounts.selectors import is_admin, organisations_administered_by
 from audit.services import audit_record, changes_between
+from common.usage import describe_uses, uses_of
 
-from .usage import describe_uses, uses_of
+from .selectors import is_admin, organisations_administered_by
 
 
 class ConfigurationSite(admin.AdminSite):

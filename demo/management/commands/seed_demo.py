@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from reports.seed import SeedRefused, baseline_sql, seed_demo
+from demo.seed import SeedRefused, baseline_sql, seed_demo
 
 
 def _day(value: str) -> datetime.date:
@@ -17,7 +17,7 @@ def _day(value: str) -> datetime.date:
 class Command(BaseCommand):
     help = (
         "Fill an empty database with synthetic people, outcomes and reviews of national size, "
-        "for measuring reports (see reports/seed.py). Refuses to run if any person exists."
+        "for measuring reports (see demo/seed.py). Refuses to run if any person exists."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

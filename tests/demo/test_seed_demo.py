@@ -11,11 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, OrganisationRole, Role, Team
-from frameworks.services import defaults_load
-from records.models import Action, CaseloadEntry, Outcome, OutcomeStatus, Person, Review
-from records.progress import current_reviews
-from records.services import outcome_quality, review_quality
-from reports.seed import (
+from demo.seed import (
     BULK_TABLES,
     ORGANISATION_NAME,
     TALLY_TABLES,
@@ -24,8 +20,14 @@ from reports.seed import (
     seed_counts,
     seed_demo,
 )
+from frameworks.services import defaults_load
+from records.models import Action, CaseloadEntry, Outcome, OutcomeStatus, Person, Review
+from records.progress import current_reviews
+from records.services import outcome_quality, review_quality
 from tests.factories import UserFactory
 from themes.models import Theme
+
+pytestmark = pytest.mark.slow
 
 PEOPLE = 300
 TODAY = datetime.date(2026, 3, 31)
