@@ -243,7 +243,7 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         if switching:
             service = services.user_deactivate if deactivating else services.user_reactivate
-            service(request=request, user=obj)
+            service(actor=request.actor, user=obj)
             obj.refresh_from_db(fields=["is_active"])
 
     def user_change_password(self, request, id, form_url=""):
@@ -271,7 +271,7 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         changed = 0
         for user in queryset:
             try:
-                service(request=request, user=user)
+                service(actor=request.actor, user=user)
             except ValidationError as error:
                 self.message_user(request, f"{user}: {' '.join(error.messages)}", messages.WARNING)
             else:

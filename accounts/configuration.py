@@ -27,10 +27,11 @@ from django.urls import URLPattern, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
-from audit.services import audit_record, changes_between
+from audit.services import changes_between
 from common.usage import describe_uses, uses_of
 
 from .selectors import is_admin, organisations_administered_by
+from .services import configuration_changed
 
 
 class ConfigurationSite(admin.AdminSite):
@@ -126,15 +127,8 @@ class AuditedAdmin(admin.ModelAdmin):
     def audit(
         self, request, obj, *, action: str, before: dict, after: dict, summary: str = ""
     ) -> None:
-        opts = obj._meta
-        audit_record(
-            actor=request.user,
-            action=action,
-            object_type=opts.label_lower,
-            object_id=obj.pk,
-            summary=summary or f"{str(opts.verbose_name).capitalize()} {_DONE[action]}",
-            changes=changes_between(before, after),
-            request=request,
+        configuration_changed(
+            actor=request.actor, obj=obj, action=action, before=before, after=after, summary=summary
         )
 
     def _before(self, obj) -> dict:
@@ -203,18 +197,6 @@ class AuditedAdmin(admin.ModelAdmin):
         super().delete_model(request, obj)
         obj.pk = pk
         self.audit(request, obj, action="delete", before=before, after={})
-
-
-_DONE = {
-    "create": "added",
-    "update": "changed",
-    "delete": "deleted",
-    "deactivate": "deactivated",
-    "reactivate": "reactivated",
-    "password_set": "password set",
-    "retire": "retired",
-    "reinstate": "reinstated",
-}
 
 
 class OwnOrganisationsOnly:

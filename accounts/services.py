@@ -3,11 +3,11 @@
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.http import HttpRequest
+from django.db import models, transaction
 from django.utils import timezone
 
-from audit.services import audit_record
+from audit.services import audit_record, changes_between
+from common.actor import Actor
 
 from .models import User
 
@@ -28,7 +28,7 @@ def sessions_end_for_user(user: User) -> int:
 
 
 @transaction.atomic
-def user_deactivate(*, request: HttpRequest, user: User) -> User:
+def user_deactivate(*, actor: Actor, user: User) -> User:
     """Stop a user signing in, and end their sessions at once.
 
     The account and everything it recorded stay (the audit trail and records
@@ -37,7 +37,7 @@ def user_deactivate(*, request: HttpRequest, user: User) -> User:
     by accident.
     """
     current = User.objects.select_for_update().get(pk=user.pk)
-    if current.pk == request.user.pk:
+    if current.pk == actor.user.pk:
         raise ValidationError(
             {"is_active": "You cannot deactivate your own account; ask another admin."}
         )
@@ -47,19 +47,17 @@ def user_deactivate(*, request: HttpRequest, user: User) -> User:
     current.save(update_fields=["is_active"])
     ended = sessions_end_for_user(current)
     audit_record(
-        actor=request.user,
+        actor=actor,
         action="deactivate",
-        object_type="accounts.user",
-        object_id=current.pk,
+        on=current,
         summary="User deactivated",
         changes={"is_active": [True, False], "sessions_ended": [None, ended]},
-        request=request,
     )
     return current
 
 
 @transaction.atomic
-def user_reactivate(*, request: HttpRequest, user: User) -> User:
+def user_reactivate(*, actor: Actor, user: User) -> User:
     """Let a deactivated user sign in again."""
     current = User.objects.select_for_update().get(pk=user.pk)
     if current.is_active:
@@ -67,12 +65,40 @@ def user_reactivate(*, request: HttpRequest, user: User) -> User:
     current.is_active = True
     current.save(update_fields=["is_active"])
     audit_record(
-        actor=request.user,
+        actor=actor,
         action="reactivate",
-        object_type="accounts.user",
-        object_id=current.pk,
+        on=current,
         summary="User reactivated",
         changes={"is_active": [False, True]},
-        request=request,
     )
     return current
+
+
+_DONE = {
+    "create": "added",
+    "update": "changed",
+    "delete": "deleted",
+    "deactivate": "deactivated",
+    "reactivate": "reactivated",
+    "password_set": "password set",
+    "retire": "retired",
+    "reinstate": "reinstated",
+}
+
+
+def configuration_changed(
+    *, actor: Actor, obj: models.Model, action: str, before: dict, after: dict, summary: str = ""
+) -> None:
+    """Write a change made on the configuration site to the audit trail.
+
+    Django's admin saves the object itself; this is called in the same request
+    transaction, with the object's fields before and after.
+    """
+    label = str(obj._meta.verbose_name).capitalize()
+    audit_record(
+        actor=actor,
+        action=action,
+        on=obj,
+        summary=summary or f"{label} {_DONE[action]}",
+        changes=changes_between(before, after),
+    )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import ipaddress
 import json
 import logging
 import re
@@ -17,10 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser as User
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
+from django.db.models import Model
 from django.utils import timezone
+
+from common.actor import Actor
 
 from .models import CHAIN_HEAD_ID, GENESIS_HASH, AuditChainHead, AuditEvent
 
@@ -31,52 +31,47 @@ ACTION_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 VERIFY_CHUNK_SIZE = 2000
 
 
+Target = Model | tuple[str, object] | None
+
+
 def audit_record(
     *,
-    actor: User | None,
+    actor: Actor,
     action: str,
-    object_type: str = "",
-    object_id: str | int = "",
+    on: Target = None,
     person_id: int | None = None,
     summary: str = "",
     changes: dict | None = None,
-    request: HttpRequest | None = None,
 ) -> AuditEvent:
     """Append an event to the audit trail and return it.
 
-    Call it inside the transaction that makes the change, so the change and its
-    event are committed or rolled back together. ``actor`` falls back to the
-    signed-in ``request.user``; ``request`` also gives the IP address and path.
-    ``summary`` is short plain text with no personal data (say "Details
-    changed", not whose); ``changes`` is ``{field: [old, new]}`` as made by
-    ``changes_between``.
+    ``on`` is the row acted on, or ``(object_type, object_id)`` for something
+    that is not one row (a report, say); ``person_id`` defaults to the row's
+    own ``person_id``, if it has one. Call it inside the transaction that
+    makes the change, so the change and its event are committed or rolled back
+    together. ``summary`` is short plain text with no personal data (say
+    "Details changed", not whose); ``changes`` is ``{field: [old, new]}`` as
+    made by ``changes_between``.
 
     Appending locks the chain head until the caller's transaction ends, so
     other audited writes wait for it: record the event last, and keep the
     transaction short.
     """
+    if person_id is None and isinstance(on, Model):
+        person_id = getattr(on, "person_id", None)
     return audit_record_each(
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        person_ids=[person_id],
-        summary=summary,
-        changes=changes,
-        request=request,
+        actor=actor, action=action, on=on, person_ids=[person_id], summary=summary, changes=changes
     )[0]
 
 
 def audit_record_each(
     *,
-    actor: User | None,
+    actor: Actor,
     action: str,
     person_ids: Sequence[int | None],
-    object_type: str = "",
-    object_id: str | int = "",
+    on: Target = None,
     summary: str = "",
     changes: dict | None = None,
-    request: HttpRequest | None = None,
 ) -> list[AuditEvent]:
     """Append one event for each person, in that order, and return them.
 
@@ -84,14 +79,8 @@ def audit_record_each(
     chained and written together, in the same number of queries however many
     people there are. Otherwise as ``audit_record``.
     """
-    _check_identifiers(
-        action=action, object_type=object_type, object_id=str(object_id), summary=summary
-    )
-    if actor is None and request is not None:
-        actor = getattr(request, "user", None)
-    if actor is not None and not actor.is_authenticated:
-        actor = None
-    ip_address, path = _request_origin(request)
+    object_type, object_id = _target(on)
+    _check_identifiers(action=action, object_type=object_type, object_id=object_id, summary=summary)
     if not person_ids:
         return []
 
@@ -100,16 +89,16 @@ def audit_record_each(
         events = []
         for person_id in person_ids:
             event = AuditEvent(
-                actor=actor,
+                actor=actor.signed_in_user,
                 action=action,
                 object_type=object_type,
-                object_id=str(object_id),
+                object_id=object_id,
                 person_id=person_id,
                 summary=summary,
                 # Stored exactly as hashed, so the hash can be recomputed from the row.
                 changes=_json_safe(changes or {}),
-                ip_address=ip_address,
-                path=path,
+                ip_address=actor.ip_address,
+                path=actor.path,
                 prev_hash=head.last_hash,
             )
             # Timestamped only once the lock is held, so time order follows chain order.
@@ -132,6 +121,28 @@ def audit_record_each(
             "Audit event %s: %s %s %s", event.pk, event.action, event.object_type, event.object_id
         )
     return events
+
+
+def access_refused(*, actor: Actor, object_type: str, object_id: object) -> AuditEvent:
+    """Record that the actor asked for a record they may not see (shown to them as a 404)."""
+    user = actor.signed_in_user
+    # Identifiers only: no personal data reaches the application log.
+    logger.warning("Refused access: user=%s %s=%s", user and user.pk, object_type, object_id)
+    return audit_record(
+        actor=actor,
+        action="access_denied",
+        on=(object_type, object_id),
+        summary="Refused: not on the user's teams' caseloads",
+    )
+
+
+def _target(on: Target) -> tuple[str, str]:
+    if on is None:
+        return "", ""
+    if isinstance(on, Model):
+        return on._meta.label_lower, str(on.pk)
+    object_type, object_id = on
+    return object_type, str(object_id)
 
 
 def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:
@@ -264,19 +275,6 @@ def _check_identifiers(*, action: str, object_type: str, object_id: str, summary
         raise ValueError("Audit object_type is limited to 100 characters and object_id to 64.")
     if len(summary) > 255:
         raise ValueError("Audit summary is limited to 255 characters.")
-
-
-def _request_origin(request: HttpRequest | None) -> tuple[str | None, str]:
-    """The client's IP address and the request path (without its query string)."""
-    if request is None:
-        return None, ""
-    try:
-        # Normalised, so the value hashed is the value the database hands back.
-        ip_address = str(ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")))
-    except ValueError:
-        ip_address = None
-    # Truncated: the path is the client's to choose, and must not fail the write.
-    return ip_address, request.path[:500]
 
 
 def _json_safe(value: Any) -> Any:

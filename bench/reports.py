@@ -65,9 +65,9 @@ DASHBOARD_GOAL_MS, DASHBOARD_GOAL_RATIO, REPORT_GOAL_MS = 50, 40, 1000
 def prepare():
     """The seeded organisation, a typical team of it, and a manager of both."""
     from accounts.models import Membership, Organisation, OrganisationRole, Role, User
+    from demo.seed import ORGANISATION_NAME, seed_demo
     from records.models import Person
     from records.selectors import caseload_sizes_for_teams
-    from demo.seed import ORGANISATION_NAME, seed_demo
 
     if not Person.objects.exists():
         print(f"Seeding {PEOPLE:,} people into an empty database (seed_demo)...", flush=True)

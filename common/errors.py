@@ -1,4 +1,6 @@
-"""Errors shared by every app's services."""
+"""Errors shared by every app's services and selectors."""
+
+from django.http import Http404
 
 
 class ConflictError(Exception):
@@ -7,3 +9,16 @@ class ConflictError(Exception):
     def __init__(self, current):
         super().__init__("The record was changed by someone else.")
         self.current = current
+
+
+class Refused(Http404):
+    """Asked for a record the user may not see or change.
+
+    Shown as a plain "Page not found" that does not reveal whether the record
+    exists; ``audit.middleware`` writes the attempt to the audit trail.
+    """
+
+    def __init__(self, object_type: str, object_id: object):
+        super().__init__("Not found")
+        self.object_type = object_type
+        self.object_id = object_id

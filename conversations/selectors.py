@@ -1,37 +1,33 @@
 """Reads of conversations, scoped through the person's caseloads like every record."""
 
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest
 
+from common.errors import Refused
 from frameworks.models import FrameworkOutcome
-from records.selectors import EDIT_ROLES, VIEW_ROLES, people_for_user, refuse
+from records.selectors import EDIT_ROLES, VIEW_ROLES, people_for_user
 
 from .models import AgreedOutcome, Conversation, ReviewEntry
 
 
-def conversation_for_user(
-    request: HttpRequest, conversation_id: int, *, edit: bool = False
-) -> Conversation:
+def conversation_for_user(user, conversation_id: int, *, edit: bool = False) -> Conversation:
     """The conversation, if its person is on the user's teams' caseloads; else a logged 404."""
     roles = EDIT_ROLES if edit else VIEW_ROLES
     conversation = (
         Conversation.objects.filter(
-            pk=conversation_id, person__in=people_for_user(request.user, roles=roles)
+            pk=conversation_id, person__in=people_for_user(user, roles=roles)
         )
         .select_related("person", "created_by", "recorded_by")
         .first()
     )
     if conversation is None:
-        raise refuse(request, "conversations.conversation", conversation_id)
+        raise Refused("conversations.conversation", conversation_id)
     return conversation
 
 
-def agreed_outcome_for_user(
-    request: HttpRequest, conversation: Conversation, agreed_id: int
-) -> AgreedOutcome:
+def agreed_outcome_for_user(conversation: Conversation, agreed_id: int) -> AgreedOutcome:
     agreed = conversation.agreed_outcomes.filter(pk=agreed_id).first()
     if agreed is None:
-        raise refuse(request, "conversations.agreedoutcome", agreed_id)
+        raise Refused("conversations.agreedoutcome", agreed_id)
     return agreed
 
 

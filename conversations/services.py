@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from audit.services import audit_record
+from common.actor import Actor
 from common.errors import ConflictError
 from frameworks.models import FrameworkOutcome, ScalePoint
 from records import services as records
@@ -83,16 +83,8 @@ class ReviewEntryData:
     hindered_themes: tuple = ()
 
 
-def _audit(request: HttpRequest, conversation: Conversation, action: str, summary: str) -> None:
-    audit_record(
-        actor=request.user,
-        action=action,
-        object_type="conversations.conversation",
-        object_id=conversation.pk,
-        person_id=conversation.person_id,
-        summary=summary,
-        request=request,
-    )
+def _audit(actor: Actor, conversation: Conversation, action: str, summary: str) -> None:
+    audit_record(actor=actor, action=action, on=conversation, summary=summary)
 
 
 def _lock_draft(conversation: Conversation, version: int | None) -> Conversation:
@@ -119,7 +111,7 @@ def _advance(conversation: Conversation, to: str) -> None:
 @transaction.atomic
 def conversation_start(
     *,
-    request: HttpRequest,
+    actor: Actor,
     person: Person,
     kind: str,
     held_on: datetime.date,
@@ -154,7 +146,7 @@ def conversation_start(
         channels=[c for c in Channel.values if c in channels],
         communication_support=communication_support,
         stage=Stage.REVIEW if kind == ConversationKind.REVIEW else Stage.EXCHANGE,
-        created_by=request.user,
+        created_by=actor.user,
     )
     people = []
     if person_took_part:
@@ -182,14 +174,14 @@ def conversation_start(
         ReviewEntry.objects.bulk_create(
             ReviewEntry(conversation=conversation, outcome=o) for o in active
         )
-    _audit(request, conversation, "create", "Conversation started")
+    _audit(actor, conversation, "create", "Conversation started")
     return conversation
 
 
 @transaction.atomic
 def exchange_save(
     *,
-    request: HttpRequest,
+    actor: Actor,
     conversation: Conversation,
     version: int,
     perspectives: Sequence[PerspectiveData],
@@ -220,14 +212,14 @@ def exchange_save(
         for i, c in enumerate(c for c in candidates if c.statement.strip())
     )
     _advance(current, Stage.NEGOTIATE)
-    _audit(request, current, "update", "Exchange information saved")
+    _audit(actor, current, "update", "Exchange information saved")
     return current
 
 
 @transaction.atomic
 def negotiate_save(
     *,
-    request: HttpRequest,
+    actor: Actor,
     conversation: Conversation,
     version: int,
     differences: str = "",
@@ -242,14 +234,14 @@ def negotiate_save(
         for i, r in enumerate(r for r in risks if r.risk.strip())
     )
     _advance(current, Stage.AGREE)
-    _audit(request, current, "update", "Negotiation saved")
+    _audit(actor, current, "update", "Negotiation saved")
     return current
 
 
 @transaction.atomic
 def agreed_outcome_save(
     *,
-    request: HttpRequest,
+    actor: Actor,
     conversation: Conversation,
     agreed: AgreedOutcome | None,
     what_matters: str,
@@ -293,13 +285,13 @@ def agreed_outcome_save(
         for i, a in enumerate((a for a in actions if a.description.strip()), start=1)
     )
     _advance(current, Stage.AGREE)
-    _audit(request, current, "update", "Agreed outcome saved")
+    _audit(actor, current, "update", "Agreed outcome saved")
     return agreed
 
 
 @transaction.atomic
 def agreed_outcome_remove(
-    *, request: HttpRequest, conversation: Conversation, agreed: AgreedOutcome
+    *, actor: Actor, conversation: Conversation, agreed: AgreedOutcome
 ) -> None:
     current = _lock_draft(conversation, None)
     if agreed.conversation_id != current.pk:
@@ -307,12 +299,12 @@ def agreed_outcome_remove(
     agreed.delete()
     current.version += 1
     current.save()
-    _audit(request, current, "update", "Agreed outcome removed from the draft")
+    _audit(actor, current, "update", "Agreed outcome removed from the draft")
 
 
 @transaction.atomic
 def agree_save(
-    *, request: HttpRequest, conversation: Conversation, version: int, not_agreed: str = ""
+    *, actor: Actor, conversation: Conversation, version: int, not_agreed: str = ""
 ) -> Conversation:
     """Stage 3: anything still not agreed; then on to the record screen."""
     current = _lock_draft(conversation, version)
@@ -322,14 +314,14 @@ def agree_save(
         )
     current.not_agreed = not_agreed
     _advance(current, Stage.RECORD)
-    _audit(request, current, "update", "Agreement saved")
+    _audit(actor, current, "update", "Agreement saved")
     return current
 
 
 @transaction.atomic
 def review_entries_save(
     *,
-    request: HttpRequest,
+    actor: Actor,
     conversation: Conversation,
     version: int,
     entries: Sequence[ReviewEntryData],
@@ -366,7 +358,7 @@ def review_entries_save(
     if not any(e.point for e in by_outcome.values()):
         raise ValidationError("Rate at least one outcome to record this review.")
     _advance(current, Stage.RECORD)
-    _audit(request, current, "update", "Review ratings saved")
+    _audit(actor, current, "update", "Review ratings saved")
     return current
 
 
@@ -379,7 +371,7 @@ class Confirmed:
 
 
 @transaction.atomic
-def conversation_confirm(*, request: HttpRequest, conversation: Conversation) -> Confirmed:
+def conversation_confirm(*, actor: Actor, conversation: Conversation) -> Confirmed:
     """Write the agreed outcomes (or the reviews) into the person's record, once.
 
     The conversation row is locked for the whole write, so a second confirm waits
@@ -396,7 +388,7 @@ def conversation_confirm(*, request: HttpRequest, conversation: Conversation) ->
             if entry.point is None:
                 continue
             entry.recorded_review = records.review_add(
-                request=request,
+                actor=actor,
                 outcome=entry.outcome,
                 reviewed_on=current.held_on,
                 point=entry.point,
@@ -418,7 +410,7 @@ def conversation_confirm(*, request: HttpRequest, conversation: Conversation) ->
         agreed_list = current.agreed_outcomes.prefetch_related("framework_outcomes", "actions")
         for agreed in agreed_list:
             outcome = records.outcome_record(
-                request=request,
+                actor=actor,
                 person=person,
                 what_matters=agreed.what_matters,
                 framework_outcomes=list(agreed.framework_outcomes.all()),
@@ -439,10 +431,10 @@ def conversation_confirm(*, request: HttpRequest, conversation: Conversation) ->
             agreed.save(update_fields=["recorded_outcome"])
             outcomes.append(outcome)
     current.recorded_at = timezone.now()
-    current.recorded_by = request.user
+    current.recorded_by = actor.user
     current.version += 1
     current.save()
-    _audit(request, current, "create", "Conversation recorded")
+    _audit(actor, current, "create", "Conversation recorded")
     return Confirmed(current, outcomes, reviews, already_recorded=False)
 
 
@@ -470,7 +462,7 @@ def _practitioner_actions(agreed: AgreedOutcome) -> list[records.ActionData]:
 
 
 @transaction.atomic
-def addendum_add(*, request: HttpRequest, conversation: Conversation, text: str, reason: str):
+def addendum_add(*, actor: Actor, conversation: Conversation, text: str, reason: str):
     """Correct or add to a recorded conversation; the original stays as it was."""
     current = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if current.is_draft:
@@ -480,7 +472,7 @@ def addendum_add(*, request: HttpRequest, conversation: Conversation, text: str,
     if not reason.strip():
         raise ValidationError({"reason": "Say why it is being added."})
     addendum = Addendum.objects.create(
-        conversation=current, text=text, reason=reason.strip(), created_by=request.user
+        conversation=current, text=text, reason=reason.strip(), created_by=actor.user
     )
-    _audit(request, current, "amend", "Addendum added")
+    _audit(actor, current, "amend", "Addendum added")
     return addendum

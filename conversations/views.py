@@ -62,7 +62,7 @@ def _after_save(request: HttpRequest, conversation: Conversation, next_stage: st
 
 
 def _editable(request: HttpRequest, conversation_id: int) -> Conversation | None:
-    conversation = conversation_for_user(request, conversation_id, edit=True)
+    conversation = conversation_for_user(request.user, conversation_id, edit=True)
     return conversation if conversation.is_draft else None
 
 
@@ -79,14 +79,14 @@ def _shown_again(request: HttpRequest, result: SaveResult) -> VersionedForm:
 
 
 def conversation_start(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_for_user(request, person_id, edit=True)
+    person = person_for_user(request.user, person_id, edit=True)
     form = StartForm(request.POST or None, person=person)
     others = OtherParticipantFormSet(request.POST or None, prefix="others")
     if request.method == "POST" and form.is_valid() and others.is_valid():
         data = form.cleaned_data
         try:
             conversation = services.conversation_start(
-                request=request,
+                actor=request.actor,
                 person=person,
                 kind=data["kind"],
                 held_on=data["held_on"],
@@ -117,11 +117,11 @@ def conversation_start(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpResponse:
-    conversation = conversation_for_user(request, conversation_id)
+    conversation = conversation_for_user(request.user, conversation_id)
     if conversation.is_draft:
         return redirect(STAGE_URLS[conversation.stage], conversation_id=conversation.pk)
     full = conversation_full(conversation)
-    person_viewed(request=request, person=conversation.person, what="conversation")
+    person_viewed(actor=request.actor, person=conversation.person, what="conversation")
     return render(
         request,
         "conversations/detail.html",
@@ -169,7 +169,7 @@ def conversation_exchange(request: HttpRequest, conversation_id: int) -> HttpRes
         result = save_versioned(
             form,
             lambda: services.exchange_save(
-                request=request,
+                actor=request.actor,
                 conversation=conversation,
                 version=form.cleaned_data["version"],
                 perspectives=[
@@ -231,7 +231,7 @@ def conversation_negotiate(request: HttpRequest, conversation_id: int) -> HttpRe
         result = save_versioned(
             form,
             lambda: services.negotiate_save(
-                request=request,
+                actor=request.actor,
                 conversation=conversation,
                 version=form.cleaned_data["version"],
                 differences=form.cleaned_data["differences"],
@@ -274,7 +274,7 @@ def conversation_agree(request: HttpRequest, conversation_id: int) -> HttpRespon
         result = save_versioned(
             form,
             lambda: services.agree_save(
-                request=request,
+                actor=request.actor,
                 conversation=conversation,
                 version=form.cleaned_data["version"],
                 not_agreed=form.cleaned_data["not_agreed"],
@@ -302,7 +302,7 @@ def agreed_outcome_edit(
     conversation = _editable(request, conversation_id)
     if conversation is None:
         return redirect("conversation_detail", conversation_id=conversation_id)
-    agreed = agreed_outcome_for_user(request, conversation, agreed_id) if agreed_id else None
+    agreed = agreed_outcome_for_user(conversation, agreed_id) if agreed_id else None
     if agreed:
         initial = {
             field: getattr(agreed, field)
@@ -334,7 +334,7 @@ def agreed_outcome_edit(
     if request.method == "POST" and form.is_valid() and actions.is_valid():
         try:
             saved = services.agreed_outcome_save(
-                request=request,
+                actor=request.actor,
                 conversation=conversation,
                 agreed=agreed,
                 actions=actions_from_formset(actions),
@@ -371,8 +371,8 @@ def agreed_outcome_remove(
     conversation = _editable(request, conversation_id)
     if conversation is None:
         return redirect("conversation_detail", conversation_id=conversation_id)
-    agreed = agreed_outcome_for_user(request, conversation, agreed_id)
-    services.agreed_outcome_remove(request=request, conversation=conversation, agreed=agreed)
+    agreed = agreed_outcome_for_user(conversation, agreed_id)
+    services.agreed_outcome_remove(actor=request.actor, conversation=conversation, agreed=agreed)
     messages.success(request, "The outcome was taken out of this draft.")
     return redirect("conversation_agree", conversation_id=conversation.pk)
 
@@ -427,7 +427,7 @@ def conversation_review(request: HttpRequest, conversation_id: int) -> HttpRespo
         result = save_versioned(
             version_form,
             lambda: services.review_entries_save(
-                request=request,
+                actor=request.actor,
                 conversation=conversation,
                 version=version_form.cleaned_data["version"],
                 entries=entries_data,
@@ -465,10 +465,10 @@ def _summary(conversation: Conversation) -> dict:
 
 
 def conversation_record(request: HttpRequest, conversation_id: int) -> HttpResponse:
-    conversation = conversation_for_user(request, conversation_id, edit=True)
+    conversation = conversation_for_user(request.user, conversation_id, edit=True)
     if request.method == "POST":
         try:
-            result = services.conversation_confirm(request=request, conversation=conversation)
+            result = services.conversation_confirm(actor=request.actor, conversation=conversation)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(STAGE_URLS[conversation.stage], conversation_id=conversation.pk)
@@ -498,13 +498,15 @@ def conversation_record(request: HttpRequest, conversation_id: int) -> HttpRespo
 
 
 def addendum_add(request: HttpRequest, conversation_id: int) -> HttpResponse:
-    conversation = conversation_for_user(request, conversation_id, edit=True)
+    conversation = conversation_for_user(request.user, conversation_id, edit=True)
     if conversation.is_draft:
         return redirect(STAGE_URLS[conversation.stage], conversation_id=conversation.pk)
     form = AddendumForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.addendum_add(request=request, conversation=conversation, **form.cleaned_data)
+            services.addendum_add(
+                actor=request.actor, conversation=conversation, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

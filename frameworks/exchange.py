@@ -12,8 +12,9 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
+
+from common.actor import Actor
 
 from .models import Band, CategoryKind, Framework, RatingScale, ScaleKind
 from .services import framework_create, scale_create
@@ -278,7 +279,7 @@ def _file_order(problem: Problem) -> tuple:
     return (not problem.location.startswith("scale"), problem.location)
 
 
-def _scale_for_import(request: HttpRequest, spec: ScaleSpec) -> RatingScale:
+def _scale_for_import(actor: Actor, spec: ScaleSpec) -> RatingScale:
     """The current scale identical to ``spec``, or a new scale made from it."""
     wanted = normalised_scale(spec)
     candidates = RatingScale.objects.filter(
@@ -287,11 +288,11 @@ def _scale_for_import(request: HttpRequest, spec: ScaleSpec) -> RatingScale:
     for scale in candidates:
         if normalised_scale(scale_spec_of(scale)) == wanted:
             return scale
-    return scale_create(request=request, spec=spec)
+    return scale_create(actor=actor, spec=spec)
 
 
 @transaction.atomic
-def framework_import(*, request: HttpRequest, content: bytes) -> Framework:
+def framework_import(*, actor: Actor, content: bytes) -> Framework:
     """Create a framework (and its scale, unless an identical one exists) from a file.
 
     Raises ImportRefused, with every problem and its location, if anything
@@ -301,12 +302,12 @@ def framework_import(*, request: HttpRequest, content: bytes) -> Framework:
         raise ImportRefused([Problem("", f"the file is larger than {MAX_FILE_BYTES // 1000} kB")])
     framework, scale_spec = document_read(content)
     try:
-        scale = _scale_for_import(request, scale_spec)
+        scale = _scale_for_import(actor, scale_spec)
     except ValidationError as error:
         raise ImportRefused(_problems(error, prefix="scale.")) from None
     try:
         return framework_create(
-            request=request, spec=framework, scale=scale, summary="Framework imported from a file"
+            actor=actor, spec=framework, scale=scale, summary="Framework imported from a file"
         )
     except ValidationError as error:
         raise ImportRefused(_problems(error, prefix="")) from None

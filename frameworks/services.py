@@ -25,10 +25,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.db.models.functions import Lower
-from django.http import HttpRequest
 from django.utils import timezone
 
 from audit.services import audit_record, changes_between
+from common.actor import Actor
 from common.usage import describe_uses
 
 from .defaults import DEFAULT_FRAMEWORKS, EXTENT_SCALE
@@ -141,7 +141,7 @@ def _raise(problems: Iterable[Problem]) -> None:
 
 
 def _audit(
-    request: HttpRequest,
+    actor: Actor,
     *,
     action: str,
     object_type: str,
@@ -150,24 +150,16 @@ def _audit(
     changes: dict | None = None,
 ) -> None:
     audit_record(
-        actor=request.user,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        summary=summary,
-        changes=changes,
-        request=request,
+        actor=actor, action=action, on=(object_type, object_id), summary=summary, changes=changes
     )
 
 
-def _set_retired(
-    request: HttpRequest, thing: Framework | RatingScale, *, retire: bool, noun: str
-) -> None:
+def _set_retired(actor: Actor, thing: Framework | RatingScale, *, retire: bool, noun: str) -> None:
     """Retire or reinstate a locked framework or scale, and audit it."""
     thing.retired_at = timezone.now() if retire else None
     thing.save(update_fields=["retired_at"])
     _audit(
-        request,
+        actor,
         action="retire" if retire else "reinstate",
         object_type=SCALE_EVENTS if isinstance(thing, RatingScale) else FRAMEWORK_EVENTS,
         object_id=thing.pk,
@@ -207,7 +199,7 @@ def _write_points(scale: RatingScale, spec: ScaleSpec) -> None:
 
 
 @transaction.atomic
-def scale_create(*, request: HttpRequest, spec: ScaleSpec, key: str = "") -> RatingScale:
+def scale_create(*, actor: Actor, spec: ScaleSpec, key: str = "") -> RatingScale:
     """Create a rating scale (version 1) with its points."""
     # Checked as given, so each problem's location is where the admin put it.
     _raise(scale_problems(spec))
@@ -218,7 +210,7 @@ def scale_create(*, request: HttpRequest, spec: ScaleSpec, key: str = "") -> Rat
     )
     _write_points(scale, spec)
     _audit(
-        request,
+        actor,
         action="create",
         object_type=SCALE_EVENTS,
         object_id=scale.pk,
@@ -242,7 +234,7 @@ def _scale_changes(before: ScaleSpec, after: ScaleSpec) -> dict:
 
 
 @transaction.atomic
-def scale_update(*, request: HttpRequest, scale: RatingScale, spec: ScaleSpec) -> RatingScale:
+def scale_update(*, actor: Actor, scale: RatingScale, spec: ScaleSpec) -> RatingScale:
     """Change a scale; returns the scale version to use from now on.
 
     If nothing has been rated on this version yet, it is changed in place.
@@ -270,7 +262,7 @@ def scale_update(*, request: HttpRequest, scale: RatingScale, spec: ScaleSpec) -
         ScalePoint.objects.filter(scale=current).delete()
         _write_points(current, spec)
         _audit(
-            request,
+            actor,
             action="update",
             object_type=SCALE_EVENTS,
             object_id=current.pk,
@@ -298,7 +290,7 @@ def scale_update(*, request: HttpRequest, scale: RatingScale, spec: ScaleSpec) -
     )
     _write_points(new, spec)
     _audit(
-        request,
+        actor,
         action="new_version",
         object_type=SCALE_EVENTS,
         object_id=new.pk,
@@ -310,7 +302,7 @@ def scale_update(*, request: HttpRequest, scale: RatingScale, spec: ScaleSpec) -
     )
     for framework in on_old_version:
         _framework_apply(
-            request=request,
+            actor=actor,
             current=framework,
             spec=framework_spec_of(framework),
             scale=new,
@@ -320,7 +312,7 @@ def scale_update(*, request: HttpRequest, scale: RatingScale, spec: ScaleSpec) -
 
 
 @transaction.atomic
-def scale_retire(*, request: HttpRequest, scale: RatingScale) -> RatingScale:
+def scale_retire(*, actor: Actor, scale: RatingScale) -> RatingScale:
     """Stop offering a scale for frameworks; everything rated on it keeps it."""
     current = RatingScale.objects.select_for_update().get(pk=scale.pk)
     if current.superseded_at is not None:
@@ -337,24 +329,24 @@ def scale_retire(*, request: HttpRequest, scale: RatingScale) -> RatingScale:
             f"Frameworks in use are rated on this scale: {', '.join(users)}. "
             "Move them to another scale, or retire them, first."
         )
-    _set_retired(request, current, retire=True, noun="Rating scale")
+    _set_retired(actor, current, retire=True, noun="Rating scale")
     return current
 
 
 @transaction.atomic
-def scale_reinstate(*, request: HttpRequest, scale: RatingScale) -> RatingScale:
+def scale_reinstate(*, actor: Actor, scale: RatingScale) -> RatingScale:
     """Offer a retired scale for frameworks again."""
     current = RatingScale.objects.select_for_update().get(pk=scale.pk)
     if current.superseded_at is not None:
         raise ValidationError(OLD_SCALE_VERSION)
     if current.retired_at is None:
         raise ValidationError("This scale is not retired.")
-    _set_retired(request, current, retire=False, noun="Rating scale")
+    _set_retired(actor, current, retire=False, noun="Rating scale")
     return current
 
 
 @transaction.atomic
-def scale_delete(*, request: HttpRequest, scale: RatingScale) -> None:
+def scale_delete(*, actor: Actor, scale: RatingScale) -> None:
     """Delete a scale and all its versions, only if nothing was ever rated on it.
 
     Refused, saying what uses it, if any rating, outcome or framework refers
@@ -376,7 +368,7 @@ def scale_delete(*, request: HttpRequest, scale: RatingScale) -> None:
         )
     RatingScale.objects.filter(lineage=current.lineage).delete()
     _audit(
-        request,
+        actor,
         action="delete",
         object_type=SCALE_EVENTS,
         object_id=scale.pk,
@@ -520,7 +512,7 @@ def _framework_changes(
 
 def _framework_apply(
     *,
-    request: HttpRequest,
+    actor: Actor,
     current: Framework,
     spec: FrameworkSpec,
     scale: RatingScale,
@@ -591,7 +583,7 @@ def _framework_apply(
         )
         _write_tree(new, spec, retired_since)
         _audit(
-            request,
+            actor,
             action="new_version",
             object_type=FRAMEWORK_EVENTS,
             object_id=new.pk,
@@ -614,7 +606,7 @@ def _framework_apply(
                 row.retired_at = now if row.identity in retired else None
                 row.save(update_fields=["retired_at"])
     _audit(
-        request,
+        actor,
         action="update",
         object_type=FRAMEWORK_EVENTS,
         object_id=current.pk,
@@ -634,7 +626,7 @@ def _current_for_change(framework: Framework) -> Framework:
 @transaction.atomic
 def framework_create(
     *,
-    request: HttpRequest,
+    actor: Actor,
     spec: FrameworkSpec,
     scale: RatingScale,
     key: str = "",
@@ -665,7 +657,7 @@ def framework_create(
     )
     _write_tree(framework, spec)
     _audit(
-        request,
+        actor,
         action="create",
         object_type=FRAMEWORK_EVENTS,
         object_id=framework.pk,
@@ -681,7 +673,7 @@ def framework_create(
 
 @transaction.atomic
 def framework_update(
-    *, request: HttpRequest, framework: Framework, spec: FrameworkSpec, scale: RatingScale
+    *, actor: Actor, framework: Framework, spec: FrameworkSpec, scale: RatingScale
 ) -> Framework:
     """Change a framework; returns the version to use from now on.
 
@@ -692,11 +684,11 @@ def framework_update(
     place. An outcome that anything refers to cannot be removed (retire it).
     """
     current = _current_for_change(framework)
-    return _framework_apply(request=request, current=current, spec=spec, scale=scale)
+    return _framework_apply(actor=actor, current=current, spec=spec, scale=scale)
 
 
 @transaction.atomic
-def framework_copy(*, request: HttpRequest, framework: Framework, name: str) -> Framework:
+def framework_copy(*, actor: Actor, framework: Framework, name: str) -> Framework:
     """A new framework called ``name``, starting from ``framework``'s current outcomes.
 
     The copy leaves out retired outcomes, gets new identities (it is a
@@ -715,7 +707,7 @@ def framework_copy(*, request: HttpRequest, framework: Framework, name: str) -> 
     spec = replace(spec, name=name, categories=tuple(categories))
     scale = RatingScale.objects.get(lineage=source.scale.lineage, superseded_at__isnull=True)
     return framework_create(
-        request=request,
+        actor=actor,
         spec=spec,
         scale=scale,
         summary=f"Framework created as a copy of {source.pk}",
@@ -723,28 +715,28 @@ def framework_copy(*, request: HttpRequest, framework: Framework, name: str) -> 
 
 
 @transaction.atomic
-def framework_retire(*, request: HttpRequest, framework: Framework) -> Framework:
+def framework_retire(*, actor: Actor, framework: Framework) -> Framework:
     """Stop offering a framework for new outcomes; what was recorded keeps it."""
     current = _current_for_change(framework)
     if current.retired_at is not None:
         raise ValidationError("This framework is already retired.")
-    _set_retired(request, current, retire=True, noun="Framework")
+    _set_retired(actor, current, retire=True, noun="Framework")
     return current
 
 
 @transaction.atomic
-def framework_reinstate(*, request: HttpRequest, framework: Framework) -> Framework:
+def framework_reinstate(*, actor: Actor, framework: Framework) -> Framework:
     """Offer a retired framework for new outcomes again."""
     current = _current_for_change(framework)
     if current.retired_at is None:
         raise ValidationError("This framework is not retired.")
     _check_framework_name_free(current.name, lineage=current.lineage)
-    _set_retired(request, current, retire=False, noun="Framework")
+    _set_retired(actor, current, retire=False, noun="Framework")
     return current
 
 
 def _outcome_retirement(
-    request: HttpRequest, outcome: FrameworkOutcome, *, retire: bool
+    actor: Actor, outcome: FrameworkOutcome, *, retire: bool
 ) -> FrameworkOutcome:
     current = _current_for_change(outcome.category.framework)
     row = FrameworkOutcome.objects.select_for_update().get(pk=outcome.pk)
@@ -757,7 +749,7 @@ def _outcome_retirement(
     row.retired_at = timezone.now() if retire else None
     row.save(update_fields=["retired_at"])
     _audit(
-        request,
+        actor,
         action="update",
         object_type=FRAMEWORK_EVENTS,
         object_id=current.pk,
@@ -768,23 +760,19 @@ def _outcome_retirement(
 
 
 @transaction.atomic
-def framework_outcome_retire(
-    *, request: HttpRequest, outcome: FrameworkOutcome
-) -> FrameworkOutcome:
+def framework_outcome_retire(*, actor: Actor, outcome: FrameworkOutcome) -> FrameworkOutcome:
     """Stop offering one outcome of the current version; old records keep it."""
-    return _outcome_retirement(request, outcome, retire=True)
+    return _outcome_retirement(actor, outcome, retire=True)
 
 
 @transaction.atomic
-def framework_outcome_reinstate(
-    *, request: HttpRequest, outcome: FrameworkOutcome
-) -> FrameworkOutcome:
+def framework_outcome_reinstate(*, actor: Actor, outcome: FrameworkOutcome) -> FrameworkOutcome:
     """Offer a retired outcome of the current version again."""
-    return _outcome_retirement(request, outcome, retire=False)
+    return _outcome_retirement(actor, outcome, retire=False)
 
 
 @transaction.atomic
-def framework_delete(*, request: HttpRequest, framework: Framework) -> None:
+def framework_delete(*, actor: Actor, framework: Framework) -> None:
     """Delete a framework with all its versions, only if nothing was ever recorded against it.
 
     Refused, saying what refers to it, otherwise: retire it instead.
@@ -806,7 +794,7 @@ def framework_delete(*, request: HttpRequest, framework: Framework) -> None:
         )
     Framework.objects.filter(lineage=current.lineage).delete()
     _audit(
-        request,
+        actor,
         action="delete",
         object_type=FRAMEWORK_EVENTS,
         object_id=framework.pk,

@@ -87,7 +87,7 @@ def framework_add(request: HttpRequest) -> HttpResponse:
         spec = form.spec()
         try:
             framework = services.framework_create(
-                request=request, spec=spec, scale=form.details.cleaned_data["scale"]
+                actor=request.actor, spec=spec, scale=form.details.cleaned_data["scale"]
             )
         except ValidationError as error:
             form.show_errors(error)
@@ -108,7 +108,7 @@ def framework_edit(request: HttpRequest, framework_id: int) -> HttpResponse:
         spec = form.spec()
         try:
             saved = services.framework_update(
-                request=request,
+                actor=request.actor,
                 framework=framework,
                 spec=spec,
                 scale=form.details.cleaned_data["scale"],
@@ -137,7 +137,7 @@ def framework_copy(request: HttpRequest, framework_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             copy = services.framework_copy(
-                request=request, framework=framework, name=form.cleaned_data["name"]
+                actor=request.actor, framework=framework, name=form.cleaned_data["name"]
             )
         except ValidationError as error:
             if hasattr(error, "error_dict") and "name" in error.error_dict:
@@ -153,7 +153,7 @@ def framework_copy(request: HttpRequest, framework_id: int) -> HttpResponse:
 def _framework_action(request, framework_id: int, service, done: str) -> HttpResponse:
     framework = get_object_or_404(Framework, pk=framework_id)
     try:
-        service(request=request, framework=framework)
+        service(actor=request.actor, framework=framework)
     except ValidationError as error:
         messages.error(request, _message_for(error))
     else:
@@ -190,7 +190,7 @@ def framework_delete(request: HttpRequest, framework_id: int) -> HttpResponse:
     uses = framework_uses(framework)
     if request.method == "POST" and not uses:
         try:
-            services.framework_delete(request=request, framework=framework)
+            services.framework_delete(actor=request.actor, framework=framework)
         except ValidationError as error:
             messages.error(request, _message_for(error))
             return redirect("framework_detail", framework_id=framework.pk)
@@ -211,7 +211,7 @@ def _outcome_action(request, outcome_id: int, *, retire: bool) -> HttpResponse:
     )
     service = services.framework_outcome_retire if retire else services.framework_outcome_reinstate
     try:
-        service(request=request, outcome=outcome)
+        service(actor=request.actor, outcome=outcome)
     except ValidationError as error:
         messages.error(request, _message_for(error))
     else:
@@ -260,7 +260,7 @@ def framework_import_file(request: HttpRequest) -> HttpResponse:
             form.add_error("file", f"The file is larger than {MAX_FILE_BYTES // 1000} kB.")
         else:
             try:
-                framework = framework_import(request=request, content=upload.read())
+                framework = framework_import(actor=request.actor, content=upload.read())
             except ImportRefused as refused:
                 problems = refused.problems
             else:
@@ -311,7 +311,7 @@ def scale_add(request: HttpRequest) -> HttpResponse:
     form = ScaleForm(request.POST or None, kind=request.GET.get("kind", ""))
     if request.method == "POST" and form.is_valid():
         try:
-            scale = services.scale_create(request=request, spec=form.spec())
+            scale = services.scale_create(actor=request.actor, spec=form.spec())
         except ValidationError as error:
             form.show_errors(error)
         else:
@@ -329,7 +329,7 @@ def scale_edit(request: HttpRequest, scale_id: int) -> HttpResponse:
     form = ScaleForm(request.POST or None, scale=scale)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.scale_update(request=request, scale=scale, spec=form.spec())
+            saved = services.scale_update(actor=request.actor, scale=scale, spec=form.spec())
         except ValidationError as error:
             form.show_errors(error)
         else:
@@ -349,7 +349,7 @@ def scale_edit(request: HttpRequest, scale_id: int) -> HttpResponse:
 def _scale_action(request, scale_id: int, service, done: str) -> HttpResponse:
     scale = get_object_or_404(RatingScale, pk=scale_id)
     try:
-        service(request=request, scale=scale)
+        service(actor=request.actor, scale=scale)
     except ValidationError as error:
         messages.error(request, _message_for(error))
     else:
@@ -384,7 +384,7 @@ def scale_delete(request: HttpRequest, scale_id: int) -> HttpResponse:
     frameworks = list(frameworks_on_scale(scale))
     if request.method == "POST" and not uses and not frameworks:
         try:
-            services.scale_delete(request=request, scale=scale)
+            services.scale_delete(actor=request.actor, scale=scale)
         except ValidationError as error:
             messages.error(request, _message_for(error))
             return redirect("scale_detail", scale_id=scale.pk)

@@ -2,26 +2,22 @@
 
 Access is decided in the query: a person is visible to a user only through a
 practitioner or manager membership of a team whose caseload the person is on.
-Anything else is a 404 that does not reveal whether the person exists, and the
-attempt is written to the audit trail.
+Anything else raises ``Refused``: a 404 that does not reveal whether the person
+exists, written to the audit trail by ``audit.middleware``.
 """
 
-import logging
 from collections.abc import Iterable
 
 from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from accounts.models import Membership, Role, Team
-from audit.services import audit_record
+from common.errors import Refused
 from frameworks.models import FrameworkOutcome, ScaleKind
 from themes.selectors import themes_for_recording
 
 from .models import Action, CaseloadEntry, KeyPerson, Outcome, OutcomeStatus, Person, Review
 from .progress import GasRound, gas_rounds
-
-logger = logging.getLogger(__name__)
 
 EDIT_ROLES = (Role.PRACTITIONER,)
 VIEW_ROLES = (Role.PRACTITIONER, Role.MANAGER)
@@ -56,53 +52,36 @@ def people_for_user(user, *, roles: Iterable[str] = VIEW_ROLES) -> QuerySet[Pers
     return Person.objects.filter(Exists(membership))
 
 
-def refuse(request: HttpRequest, object_type: str, object_id: object) -> Http404:
-    """Log and audit a refused access; return the 404 to raise."""
-    # Identifiers only: no personal data reaches the application log.
-    logger.warning("Refused access: user=%s %s=%s", request.user.pk, object_type, object_id)
-    audit_record(
-        actor=request.user,
-        action="access_denied",
-        object_type=object_type,
-        object_id=str(object_id),
-        summary="Refused: not on the user's teams' caseloads",
-        request=request,
-    )
-    return Http404("Not found")
-
-
-def person_for_user(request: HttpRequest, person_id: int, *, edit: bool = False) -> Person:
-    """The person, if the signed-in user may see (or, with ``edit``, change) the record."""
+def person_for_user(user, person_id: int, *, edit: bool = False) -> Person:
+    """The person, if the user may see (or, with ``edit``, change) the record; else ``Refused``."""
     roles = EDIT_ROLES if edit else VIEW_ROLES
-    person = people_for_user(request.user, roles=roles).filter(pk=person_id).first()
+    person = people_for_user(user, roles=roles).filter(pk=person_id).first()
     if person is None:
-        raise refuse(request, "records.person", person_id)
+        raise Refused("records.person", person_id)
     return person
 
 
-def outcome_for_user(request: HttpRequest, outcome_id: int, *, edit: bool = False) -> Outcome:
+def outcome_for_user(user, outcome_id: int, *, edit: bool = False) -> Outcome:
     roles = EDIT_ROLES if edit else VIEW_ROLES
     outcome = (
-        Outcome.objects.filter(pk=outcome_id, person__in=people_for_user(request.user, roles=roles))
+        Outcome.objects.filter(pk=outcome_id, person__in=people_for_user(user, roles=roles))
         .select_related("person", "scale")
         .first()
     )
     if outcome is None:
-        raise refuse(request, "records.outcome", outcome_id)
+        raise Refused("records.outcome", outcome_id)
     return outcome
 
 
-def review_for_user(request: HttpRequest, review_id: int, *, edit: bool = False) -> Review:
+def review_for_user(user, review_id: int, *, edit: bool = False) -> Review:
     roles = EDIT_ROLES if edit else VIEW_ROLES
     review = (
-        Review.objects.filter(
-            pk=review_id, outcome__person__in=people_for_user(request.user, roles=roles)
-        )
+        Review.objects.filter(pk=review_id, outcome__person__in=people_for_user(user, roles=roles))
         .select_related("outcome__person", "outcome__scale", "point")
         .first()
     )
     if review is None:
-        raise refuse(request, "records.review", review_id)
+        raise Refused("records.review", review_id)
     return review
 
 

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import Team
 from audit.services import audit_record, changes_between
+from common.actor import Actor
 from common.errors import ConflictError
 from frameworks.models import FrameworkOutcome, RatingScale, ScalePoint
 from themes.selectors import themes_for_recording
@@ -117,24 +117,17 @@ def _replace_key_people(person: Person, key_people: Sequence[KeyPersonData]) -> 
 
 
 def _person_audited(
-    request: HttpRequest, person: Person, action: str, summary: str, changes: dict | None = None
+    actor: Actor, person: Person, action: str, summary: str, changes: dict | None = None
 ) -> None:
     audit_record(
-        actor=request.user,
-        action=action,
-        object_type="records.person",
-        object_id=person.pk,
-        person_id=person.pk,
-        summary=summary,
-        changes=changes,
-        request=request,
+        actor=actor, action=action, on=person, person_id=person.pk, summary=summary, changes=changes
     )
 
 
 @transaction.atomic
 def person_create(
     *,
-    request: HttpRequest,
+    actor: Actor,
     teams: Sequence[Team],
     full_name: str,
     preferred_name: str = "",
@@ -164,7 +157,7 @@ def person_create(
     CaseloadEntry.objects.bulk_create(CaseloadEntry(person=person, team=t) for t in teams)
     _replace_key_people(person, key_people)
     _person_audited(
-        request,
+        actor,
         person,
         "create",
         "Added to caseload",
@@ -176,7 +169,7 @@ def person_create(
 @transaction.atomic
 def person_update(
     *,
-    request: HttpRequest,
+    actor: Actor,
     person: Person,
     version: int,
     key_people: Sequence[KeyPersonData] | None = None,
@@ -216,13 +209,13 @@ def person_update(
         new = [str(kp) for kp in current.key_people.all()]
         if old != new:
             changes["key_people"] = [len(old), len(new)]
-    _person_audited(request, current, "update", "Details changed", changes=changes)
+    _person_audited(actor, current, "update", "Details changed", changes=changes)
     return current
 
 
 @transaction.atomic
 def person_teams_change(
-    *, request: HttpRequest, person: Person, teams: Sequence[Team], version: int | None = None
+    *, actor: Actor, person: Person, teams: Sequence[Team], version: int | None = None
 ) -> Person:
     """Move a person to other teams' caseloads; their figures move with them.
 
@@ -249,15 +242,13 @@ def person_teams_change(
         current.version += 1
         current.save(update_fields=["version", "updated_at"])
     _person_audited(
-        request, current, "update", "Moved to other teams' caseloads", changes={"teams": [old, new]}
+        actor, current, "update", "Moved to other teams' caseloads", changes={"teams": [old, new]}
     )
     return current
 
 
 @transaction.atomic
-def person_close(
-    *, request: HttpRequest, person: Person, closed_on: datetime.date, reason: str
-) -> Person:
+def person_close(*, actor: Actor, person: Person, closed_on: datetime.date, reason: str) -> Person:
     """Close a record when support ends: it leaves the active caseload and stays readable."""
     current = Person.objects.select_for_update().get(pk=person.pk)
     if current.closed_on:
@@ -271,13 +262,13 @@ def person_close(
     current.version += 1
     current.save()
     _person_audited(
-        request, current, "close", "Record closed", changes={"closed_on": [None, str(closed_on)]}
+        actor, current, "close", "Record closed", changes={"closed_on": [None, str(closed_on)]}
     )
     return current
 
 
 @transaction.atomic
-def person_reopen(*, request: HttpRequest, person: Person) -> Person:
+def person_reopen(*, actor: Actor, person: Person) -> Person:
     current = Person.objects.select_for_update().get(pk=person.pk)
     if not current.closed_on:
         raise ValidationError("This record is already open.")
@@ -287,7 +278,7 @@ def person_reopen(*, request: HttpRequest, person: Person) -> Person:
     current.version += 1
     current.save()
     _person_audited(
-        request, current, "reopen", "Record reopened", changes={"closed_on": [before, None]}
+        actor, current, "reopen", "Record reopened", changes={"closed_on": [before, None]}
     )
     return current
 
@@ -345,7 +336,7 @@ def _replace_actions(outcome: Outcome, actions: Sequence[ActionData]) -> None:
 @transaction.atomic
 def outcome_record(
     *,
-    request: HttpRequest,
+    actor: Actor,
     person: Person,
     what_matters: str,
     framework_outcomes: Sequence[FrameworkOutcome] = (),
@@ -387,7 +378,7 @@ def outcome_record(
         started_on=started_on or timezone.localdate(),
         scale=_scale_for(framework_outcomes),
         gas_weight=gas_weight,
-        created_by=request.user,
+        created_by=actor.user,
     )
     outcome.quality = outcome_quality(outcome, framework_outcomes)
     outcome.save()
@@ -395,13 +386,7 @@ def outcome_record(
     _replace_actions(outcome, actions)
     hooks.outcome_added(outcome)
     audit_record(
-        actor=request.user,
-        action="create",
-        object_type="records.outcome",
-        object_id=outcome.pk,
-        person_id=person.pk,
-        summary="Outcome recorded",
-        request=request,
+        actor=actor, action="create", on=outcome, person_id=person.pk, summary="Outcome recorded"
     )
     return outcome
 
@@ -409,7 +394,7 @@ def outcome_record(
 @transaction.atomic
 def outcome_update(
     *,
-    request: HttpRequest,
+    actor: Actor,
     outcome: Outcome,
     version: int,
     framework_outcomes: Sequence[FrameworkOutcome] | None = None,
@@ -452,14 +437,7 @@ def outcome_update(
             **{f"meets_{c}": c in current.quality for c in OUTCOME_CRITERIA}
         )
     audit_record(
-        actor=request.user,
-        action="update",
-        object_type="records.outcome",
-        object_id=current.pk,
-        person_id=current.person_id,
-        summary="Outcome changed",
-        changes=changes,
-        request=request,
+        actor=actor, action="update", on=current, summary="Outcome changed", changes=changes
     )
     return current
 
@@ -500,7 +478,7 @@ def _set_themes(review: Review, person_id: int, helped: Sequence, hindered: Sequ
 
 def _write_review(
     *,
-    request: HttpRequest,
+    actor: Actor,
     outcome: Outcome,
     reviewed_on: datetime.date,
     point: ScalePoint,
@@ -516,7 +494,7 @@ def _write_review(
         outcome=outcome,
         reviewed_on=reviewed_on,
         point=point,
-        created_by=request.user,
+        created_by=actor.user,
         **fields,
     )
     review.quality = review_quality(review)
@@ -551,7 +529,7 @@ REVIEW_TEXT_FIELDS = (
 @transaction.atomic
 def review_add(
     *,
-    request: HttpRequest,
+    actor: Actor,
     outcome: Outcome,
     reviewed_on: datetime.date,
     point: ScalePoint,
@@ -571,7 +549,7 @@ def review_add(
     if outcome.person.closed_on:
         raise ValidationError("This record is closed. Reopen it to add reviews.")
     review = _write_review(
-        request=request,
+        actor=actor,
         outcome=outcome,
         reviewed_on=reviewed_on,
         point=point,
@@ -588,13 +566,7 @@ def review_add(
     if next_review_on is not None:
         Outcome.objects.filter(pk=outcome.pk).update(next_review_on=next_review_on)
     audit_record(
-        actor=request.user,
-        action="create",
-        object_type="records.review",
-        object_id=review.pk,
-        person_id=outcome.person_id,
-        summary="Review added",
-        request=request,
+        actor=actor, action="create", on=review, person_id=outcome.person_id, summary="Review added"
     )
     return review
 
@@ -602,7 +574,7 @@ def review_add(
 @transaction.atomic
 def review_amend(
     *,
-    request: HttpRequest,
+    actor: Actor,
     review: Review,
     reason: str,
     reviewed_on: datetime.date,
@@ -623,7 +595,7 @@ def review_amend(
     # Lock the outcome as review_add does, so concurrent reviews refresh its progress in turn.
     outcome = Outcome.objects.select_for_update().get(pk=original.outcome_id)
     amendment = _write_review(
-        request=request,
+        actor=actor,
         outcome=outcome,
         reviewed_on=reviewed_on,
         point=point,
@@ -638,18 +610,16 @@ def review_amend(
         {"reviewed_on": reviewed_on, "score": point.score},
     )
     audit_record(
-        actor=request.user,
+        actor=actor,
         action="amend",
-        object_type="records.review",
-        object_id=amendment.pk,
+        on=amendment,
         person_id=original.outcome.person_id,
         summary=f"Correction of review {original.pk}",
         changes=changes,
-        request=request,
     )
     return amendment
 
 
-def person_viewed(*, request: HttpRequest, person: Person, what: str = "record") -> None:
+def person_viewed(*, actor: Actor, person: Person, what: str = "record") -> None:
     """Note in the audit trail that the user looked at the person's record."""
-    _person_audited(request, person, "view", f"Viewed {what}")
+    _person_audited(actor, person, "view", f"Viewed {what}")

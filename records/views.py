@@ -96,7 +96,7 @@ def person_add(request: HttpRequest) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             person = services.person_create(
-                request=request, key_people=_key_people_data(key_people), **data
+                actor=request.actor, key_people=_key_people_data(key_people), **data
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -111,7 +111,7 @@ def person_add(request: HttpRequest) -> HttpResponse:
 
 
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_for_user(request, person_id, edit=True)
+    person = person_for_user(request.user, person_id, edit=True)
     conflict = None
     initial = {f: getattr(person, f) for f in services.PERSON_FIELDS} | {"version": person.version}
     form = PersonForm(request.POST or None, initial=initial)
@@ -133,7 +133,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
         result = save_versioned(
             form,
             lambda: services.person_update(
-                request=request,
+                actor=request.actor,
                 person=person,
                 version=form.cleaned_data["version"],
                 key_people=_key_people_data(key_people),
@@ -179,8 +179,8 @@ def _conflict_values(form, current, fields) -> list[tuple[str, str]]:
 
 
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_page(person_for_user(request, person_id))
-    services.person_viewed(request=request, person=person)
+    person = person_page(person_for_user(request.user, person_id))
+    services.person_viewed(actor=request.actor, person=person)
     outcomes = []
     timeline = []
     for outcome in person.outcome_list:
@@ -219,7 +219,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 def _summary_context(request: HttpRequest, person_id: int) -> dict:
-    person = person_page(person_for_user(request, person_id))
+    person = person_page(person_for_user(request.user, person_id))
     outcomes = [o for o in person.outcome_list if o.status == OutcomeStatus.ACTIVE] + [
         o for o in person.outcome_list if o.status != OutcomeStatus.ACTIVE
     ]
@@ -228,22 +228,22 @@ def _summary_context(request: HttpRequest, person_id: int) -> dict:
 
 def person_summary(request: HttpRequest, person_id: int) -> HttpResponse:
     context = _summary_context(request, person_id)
-    services.person_viewed(request=request, person=context["person"], what="summary")
+    services.person_viewed(actor=request.actor, person=context["person"], what="summary")
     return render(request, "records/person_summary.html", context)
 
 
 def person_summary_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
     context = _summary_context(request, person_id)
-    services.person_viewed(request=request, person=context["person"], what="summary PDF")
+    services.person_viewed(actor=request.actor, person=context["person"], what="summary PDF")
     html = render_to_string("records/person_summary_pdf.html", context, request=request)
     return pdf_response(html, f"what-matters-{person_id}.pdf")
 
 
 def person_access_log(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_for_user(request, person_id)
+    person = person_for_user(request.user, person_id)
     if not manages_person(request.user, person):
         raise PermissionDenied
-    services.person_viewed(request=request, person=person, what="access log")
+    services.person_viewed(actor=request.actor, person=person, what="access log")
     events = Paginator(access_log_for_person(person.pk), 50).get_page(request.GET.get("page"))
     return render(request, "records/access_log.html", {"person": person, "page": events})
 
@@ -252,7 +252,7 @@ def person_teams(request: HttpRequest, person_id: int) -> HttpResponse:
     """Move a person between the user's teams' caseloads. Caseloads of teams the
     user is not on are kept as they are, and a person stays within the
     organisations that already support them."""
-    person = person_for_user(request, person_id, edit=True)
+    person = person_for_user(request.user, person_id, edit=True)
     on = list(person.teams.order_by("name"))
     mine = (
         teams_for_user(request.user, roles=EDIT_ROLES)
@@ -261,7 +261,7 @@ def person_teams(request: HttpRequest, person_id: int) -> HttpResponse:
     )
     elsewhere = [team for team in on if team not in mine]
     if request.method == "GET":
-        services.person_viewed(request=request, person=person, what="teams")
+        services.person_viewed(actor=request.actor, person=person, what="teams")
     conflict = None
     form = TeamsForm(
         request.POST or None,
@@ -273,7 +273,7 @@ def person_teams(request: HttpRequest, person_id: int) -> HttpResponse:
         result = save_versioned(
             form,
             lambda: services.person_teams_change(
-                request=request,
+                actor=request.actor,
                 person=person,
                 teams=[*chosen, *elsewhere],
                 version=form.cleaned_data["version"],
@@ -306,12 +306,12 @@ def person_teams(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 def person_close(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_for_user(request, person_id, edit=True)
+    person = person_for_user(request.user, person_id, edit=True)
     form = CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.person_close(
-                request=request,
+                actor=request.actor,
                 person=person,
                 closed_on=form.cleaned_data["closed_on"],
                 reason=form.cleaned_data["reason"],
@@ -326,9 +326,9 @@ def person_close(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @require_POST
 def person_reopen(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_for_user(request, person_id, edit=True)
+    person = person_for_user(request.user, person_id, edit=True)
     try:
-        services.person_reopen(request=request, person=person)
+        services.person_reopen(actor=request.actor, person=person)
     except ValidationError as error:
         messages.info(request, " ".join(error.messages))
     else:
@@ -337,14 +337,14 @@ def person_reopen(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 def outcome_add(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_for_user(request, person_id, edit=True)
+    person = person_for_user(request.user, person_id, edit=True)
     form = OutcomeForm(request.POST or None, creating=True)
     actions = ActionFormSet(request.POST or None, prefix="actions")
     if request.method == "POST" and form.is_valid() and actions.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             services.outcome_record(
-                request=request, person=person, actions=actions_from_formset(actions), **data
+                actor=request.actor, person=person, actions=actions_from_formset(actions), **data
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -359,7 +359,7 @@ def outcome_add(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 def outcome_edit(request: HttpRequest, outcome_id: int) -> HttpResponse:
-    outcome = outcome_for_user(request, outcome_id, edit=True)
+    outcome = outcome_for_user(request.user, outcome_id, edit=True)
     person = outcome.person
     conflict = None
     initial = {f: getattr(outcome, f) for f in services.OUTCOME_FIELDS} | {
@@ -381,7 +381,7 @@ def outcome_edit(request: HttpRequest, outcome_id: int) -> HttpResponse:
         result = save_versioned(
             form,
             lambda: services.outcome_update(
-                request=request,
+                actor=request.actor,
                 outcome=outcome,
                 version=form.cleaned_data["version"],
                 actions=actions_from_formset(actions),
@@ -409,7 +409,7 @@ def outcome_edit(request: HttpRequest, outcome_id: int) -> HttpResponse:
 
 
 def review_add(request: HttpRequest, outcome_id: int) -> HttpResponse:
-    outcome = outcome_for_user(request, outcome_id, edit=True)
+    outcome = outcome_for_user(request.user, outcome_id, edit=True)
     form = NewReviewForm(
         request.POST or None,
         scale=outcome.scale,
@@ -418,7 +418,7 @@ def review_add(request: HttpRequest, outcome_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.review_add(request=request, outcome=outcome, **form.cleaned_data)
+            services.review_add(actor=request.actor, outcome=outcome, **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -432,7 +432,7 @@ def review_add(request: HttpRequest, outcome_id: int) -> HttpResponse:
 
 
 def review_amend(request: HttpRequest, review_id: int) -> HttpResponse:
-    review = review_for_user(request, review_id, edit=True)
+    review = review_for_user(request.user, review_id, edit=True)
     outcome = review.outcome
     initial = {
         field: getattr(review, field)
@@ -452,7 +452,7 @@ def review_amend(request: HttpRequest, review_id: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         try:
             services.review_amend(
-                request=request,
+                actor=request.actor,
                 review=review,
                 reason=data.pop("reason"),
                 reviewed_on=data.pop("reviewed_on"),

@@ -4,8 +4,9 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from accounts.models import Organisation
-from common.forms import date_field
-from frameworks.models import Framework, FrameworkOutcome
+from common.forms import IdChoiceField, date_field
+from frameworks.models import Band, Framework, FrameworkOutcome
+from themes.models import Theme
 
 from .periods import PERIOD_CHOICES, Period, period_from
 from .selectors import AGE_BANDS, OrganisationFilters
@@ -122,3 +123,49 @@ class OrganisationReportForm(PeriodForm):
             framework_outcome_identity=data.get("framework_outcome") or None,
             age_band=data.get("age_band") or "",
         )
+
+
+class NarrativeForm(PeriodForm):
+    """Which reviews lie behind a figure: a framework outcome and band, or a theme."""
+
+    identity = forms.UUIDField(required=False)
+    band = forms.ChoiceField(choices=[("", ""), *Band.choices], required=False)
+    kind = forms.ChoiceField(
+        choices=[("", ""), ("helped", "helped"), ("hindered", "hindered")], required=False
+    )
+    theme = IdChoiceField(queryset=Theme.objects.none(), required=False)
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = Theme.objects.filter(organisation=organisation)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("theme") and not data.get("kind"):
+            self.add_error("kind", "Say whether the theme helped or got in the way.")
+        if data.get("identity"):
+            name = (
+                FrameworkOutcome.objects.filter(identity=data["identity"])
+                .order_by("-category__framework__version")
+                .values_list("short_name", flat=True)
+                .first()
+            )
+            if name is None:
+                self.add_error("identity", "No such framework outcome.")
+            data["identity_name"] = name or ""
+        return data
+
+    def figure(self) -> dict:
+        """What the link asked for; ``Http404``-worthy problems are in ``figure_errors``."""
+        return {
+            "identity": self.cleaned_data.get("identity"),
+            "identity_name": self.cleaned_data.get("identity_name", ""),
+            "band": self.cleaned_data.get("band") or None,
+            "theme": self.cleaned_data.get("theme"),
+            "theme_kind": self.cleaned_data.get("kind") or "",
+        }
+
+    @property
+    def figure_errors(self) -> bool:
+        self.is_valid()
+        return any(name in self.errors for name in ("identity", "band", "kind", "theme"))

@@ -147,6 +147,38 @@ def current_reviews_in(reviews: QuerySet[Review], period: Period) -> QuerySet[Re
     return current_reviews_query(reviews).filter(reviewed_on__range=(period.start, period.end))
 
 
+def narrative_reviews(
+    team: Team,
+    period: Period,
+    *,
+    identity=None,
+    band: str | None = None,
+    theme: Theme | None = None,
+    theme_kind: str = "",
+) -> list[Review]:
+    """The latest reviews behind a team dashboard figure (``LIST_LIMIT`` at most), newest first.
+
+    With a framework outcome ``identity`` or a ``band``: the outcomes whose latest
+    rating falls in the period, so the list matches the figure it came from.
+    With a ``theme``: reviews tagged with it as helping or hindering.
+    """
+    outcomes = team_outcomes(team)
+    if band or identity:
+        outcomes = outcomes.filter(latest_rated_on__range=(period.start, period.end))
+    if identity:
+        outcomes = outcomes.filter(framework_outcomes__identity=identity)
+    if band:
+        outcomes = outcomes.filter(latest_band=band)
+    reviews = Review.objects.filter(outcome__in=outcomes)
+    if theme is not None:
+        reviews = reviews.filter(**{f"{theme_kind}_themes": theme})
+    return list(
+        current_reviews_in(reviews, period)
+        .select_related("outcome__person", "point")
+        .order_by("-reviewed_on", "-pk")[:LIST_LIMIT]
+    )
+
+
 class FrameworkOutcomeName(NamedTuple):
     short_name: str
     retired: bool  # the framework outcome or its framework

@@ -8,23 +8,18 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from audit.services import audit_record, audit_record_each
 from common.charts import bar_chart
 from common.pdf import pdf_response
-from frameworks.models import Band, FrameworkOutcome
-from records.models import Review
-from themes.models import Theme
 
+from . import services
 from .exports import csv_response, xlsx_response
-from .forms import OrganisationReportForm, PeriodForm
+from .forms import NarrativeForm, OrganisationReportForm, PeriodForm
 from .selectors import (
-    LIST_LIMIT,
-    current_reviews_in,
     managed_teams,
+    narrative_reviews,
     organisation_rollup,
     report_organisations,
     team_dashboard,
-    team_outcomes,
 )
 from .tables import (
     BAND_LABELS,
@@ -139,14 +134,7 @@ def team_export(request: HttpRequest, team_id: int, table: str, fmt: str) -> Htt
     tables = _team_tables(dashboard)
     if table not in tables or fmt not in {"csv", "xlsx"}:
         raise Http404("No such table.")
-    audit_record(
-        actor=request.user,
-        action="export",
-        object_type="reports.team_dashboard",
-        object_id=team.pk,
-        summary=f"Exported {table} as {fmt}",
-        request=request,
-    )
+    services.report_exported(actor=request.actor, of=team, table=table, fmt=fmt)
     name = f"team-{team.pk}-{table}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     maker = csv_response if fmt == "csv" else xlsx_response
     return maker(tables[table], name)
@@ -155,47 +143,21 @@ def team_export(request: HttpRequest, team_id: int, table: str, fmt: str) -> Htt
 def team_narrative(request: HttpRequest, team_id: int) -> HttpResponse:
     """The reviews behind a figure: for a framework outcome and band, what people said."""
     team = _team(request, team_id)
-    form = PeriodForm(request.GET or None)
+    form = NarrativeForm(request.GET or None, organisation=team.organisation)
+    if form.figure_errors:
+        raise Http404("No such figure.")
     period = form.chosen_period()
-    identity = request.GET.get("identity") or None
-    band = request.GET.get("band") or None
-    if band and band not in Band.values:
-        raise Http404("No such band.")
-    theme_kind = (
-        request.GET.get("kind") if request.GET.get("kind") in {"helped", "hindered"} else ""
+    figure = form.figure()
+    reviews = narrative_reviews(
+        team,
+        period,
+        identity=figure["identity"],
+        band=figure["band"],
+        theme=figure["theme"],
+        theme_kind=figure["theme_kind"],
     )
-    theme = None
-    if request.GET.get("theme"):
-        if not request.GET["theme"].isdigit() or not theme_kind:
-            raise Http404("No such theme.")
-        theme = Theme.objects.filter(
-            pk=request.GET["theme"], organisation=team.organisation
-        ).first()
-        if theme is None:
-            raise Http404("No such theme.")
-    outcomes = team_outcomes(team)
-    if band or identity:
-        outcomes = outcomes.filter(latest_rated_on__range=(period.start, period.end))
-    if identity:
-        outcomes = outcomes.filter(framework_outcomes__identity=identity)
-    if band:
-        outcomes = outcomes.filter(latest_band=band)
-    review_scope = Review.objects.filter(outcome__in=outcomes)
-    if theme is not None:
-        review_scope = review_scope.filter(**{f"{theme_kind}_themes": theme})
-    reviews = list(
-        current_reviews_in(review_scope, period)
-        .select_related("outcome__person", "point")
-        .order_by("-reviewed_on", "-pk")[:LIST_LIMIT]
-    )
-    audit_record_each(
-        actor=request.user,
-        action="view",
-        object_type="reports.narrative",
-        object_id=team.pk,
-        person_ids=sorted({r.outcome.person_id for r in reviews}),
-        summary="Viewed review narrative from a team dashboard",
-        request=request,
+    services.narrative_viewed(
+        actor=request.actor, team=team, person_ids=[r.outcome.person_id for r in reviews]
     )
     return render(
         request,
@@ -204,28 +166,13 @@ def team_narrative(request: HttpRequest, team_id: int) -> HttpResponse:
             "team": team,
             "period": period,
             "reviews": reviews,
-            "band_label": BAND_LABELS.get(band, ""),
-            "theme": theme,
-            "theme_kind": theme_kind,
+            "band_label": BAND_LABELS.get(figure["band"], ""),
+            "theme": figure["theme"],
+            "theme_kind": figure["theme_kind"],
             "query": request.GET.urlencode(),
-            "identity_name": _identity_name(identity),
+            "identity_name": figure["identity_name"],
         },
     )
-
-
-def _identity_name(identity) -> str:
-
-    if not identity:
-        return ""
-    found = (
-        FrameworkOutcome.objects.filter(identity=identity)
-        .order_by("-category__framework__version")
-        .values_list("short_name", flat=True)
-        .first()
-    )
-    if found is None:
-        raise Http404("No such framework outcome.")
-    return found
 
 
 def _organisation(request: HttpRequest, organisation_id: int):
@@ -315,14 +262,7 @@ def organisation_export(
     context = _organisation_context(request, organisation_id)
     if table not in context["tables"] or fmt not in {"csv", "xlsx"}:
         raise Http404("No such table.")
-    audit_record(
-        actor=request.user,
-        action="export",
-        object_type="reports.organisation_report",
-        object_id=organisation_id,
-        summary=f"Exported {table} as {fmt}",
-        request=request,
-    )
+    services.report_exported(actor=request.actor, of=context["organisation"], table=table, fmt=fmt)
     period = context["period"]
     name = f"organisation-{organisation_id}-{table}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     maker = csv_response if fmt == "csv" else xlsx_response

@@ -7,9 +7,9 @@ in ``other_team`` only; ``manager`` manages ``team``; ``admin`` is an admin.
 from dataclasses import dataclass
 
 import pytest
-from django.test import RequestFactory
 
 from accounts.models import Role
+from common.actor import Actor
 from frameworks.services import defaults_load
 from tests.factories import (
     CaseloadEntryFactory,
@@ -79,13 +79,11 @@ def frameworks(db):
 
 
 @pytest.fixture
-def request_as():
-    """A request made by ``user``, as services receive it from a view."""
+def actor_as():
+    """``user`` acting from a browser, as a view hands them to services."""
 
     def make(user, path="/people/"):
-        request = RequestFactory().post(path, REMOTE_ADDR="10.0.0.7")
-        request.user = user
-        return request
+        return Actor(user=user, ip_address="10.0.0.7", path=path)
 
     return make
 

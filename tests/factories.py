@@ -175,8 +175,10 @@ class AuditEventFactory(DjangoModelFactory):
     def _create(cls, model_class, *args, **kwargs):
         # Imported here, not at the top, to keep this factory's addition in one place.
         from audit.services import audit_record
+        from common.actor import Actor
 
-        return audit_record(**kwargs)
+        on = (kwargs.pop("object_type"), kwargs.pop("object_id"))
+        return audit_record(actor=Actor(user=kwargs.pop("actor")), on=on, **kwargs)
 
 
 class KeyPersonFactory(DjangoModelFactory):

@@ -51,7 +51,7 @@ class ThemeAdmin(OwnOrganisationsOnly, AuditedAdmin):
         changed = 0
         for theme in queryset:
             try:
-                service(request=request, theme=theme)
+                service(actor=request.actor, theme=theme)
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.WARNING)
             else:

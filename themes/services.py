@@ -7,15 +7,15 @@ constraint and writes the audit event.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from audit.services import audit_record
+from common.actor import Actor
 
 from .models import Theme
 
 
-def _set_retired(request: HttpRequest, theme: Theme, *, retire: bool) -> Theme:
+def _set_retired(actor: Actor, theme: Theme, *, retire: bool) -> Theme:
     current = Theme.objects.select_for_update().get(pk=theme.pk)
     if (current.retired_at is not None) == retire:
         raise ValidationError(
@@ -24,24 +24,22 @@ def _set_retired(request: HttpRequest, theme: Theme, *, retire: bool) -> Theme:
     current.retired_at = timezone.now() if retire else None
     current.save(update_fields=["retired_at"])
     audit_record(
-        actor=request.user,
+        actor=actor,
         action="retire" if retire else "reinstate",
-        object_type="themes.theme",
-        object_id=current.pk,
+        on=current,
         summary="Theme retired" if retire else "Theme reinstated",
         changes={"retired": [not retire, retire]},
-        request=request,
     )
     return current
 
 
 @transaction.atomic
-def theme_retire(*, request: HttpRequest, theme: Theme) -> Theme:
+def theme_retire(*, actor: Actor, theme: Theme) -> Theme:
     """Stop offering a theme; wherever it was used keeps it."""
-    return _set_retired(request, theme, retire=True)
+    return _set_retired(actor, theme, retire=True)
 
 
 @transaction.atomic
-def theme_reinstate(*, request: HttpRequest, theme: Theme) -> Theme:
+def theme_reinstate(*, actor: Actor, theme: Theme) -> Theme:
     """Offer a retired theme again."""
-    return _set_retired(request, theme, retire=False)
+    return _set_retired(actor, theme, retire=False)

@@ -9,9 +9,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
+from accounts.configuration import site
 from accounts.models import Membership, OrganisationRole, Role, Team, User
 from audit.models import AuditEvent
-from accounts.configuration import site
 from tests.accounts.admin_forms import form_data
 from tests.factories import (
     CaseloadEntryFactory,

@@ -3,21 +3,20 @@
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.test import Client, RequestFactory
+from django.test import Client
 
 from accounts.models import User
 from accounts.services import sessions_end_for_user, user_deactivate, user_reactivate
 from audit.models import AuditEvent
+from common.actor import Actor
 from tests.accounts.admin_forms import form_data
 from tests.factories import PASSWORD
 
 
 @pytest.fixture
-def admin_request(roles):
-    """A request made by the admin, as services receive it from a view."""
-    request = RequestFactory().post("/admin/")
-    request.user = roles.admin
-    return request
+def admin_actor(roles):
+    """The admin, as a view hands them to services."""
+    return Actor(user=roles.admin, path="/admin/")
 
 
 @pytest.fixture
@@ -63,8 +62,8 @@ def test_unticking_active_signs_the_user_out_at_once(admin_client, roles):
     assert event.changes == {"is_active": [True, False], "sessions_ended": [None, 2]}
 
 
-def test_a_deactivated_user_cannot_sign_in_again(roles, admin_request):
-    user_deactivate(request=admin_request, user=roles.practitioner)
+def test_a_deactivated_user_cannot_sign_in_again(roles, admin_actor):
+    user_deactivate(actor=admin_actor, user=roles.practitioner)
     assert not Client().login(username="practitioner", password=PASSWORD)
 
 
@@ -85,7 +84,7 @@ def test_ending_sessions_leaves_other_users_sessions_alone(roles):
     assert user_sessions(roles.manager) == 1
 
 
-def test_an_admin_cannot_deactivate_their_own_account(admin_client, roles, admin_request):
+def test_an_admin_cannot_deactivate_their_own_account(admin_client, roles, admin_actor):
     url = f"/admin/accounts/user/{roles.admin.pk}/change/"
     data = form_data(admin_client.get(url).content.decode())
     del data["is_active"]
@@ -94,7 +93,7 @@ def test_an_admin_cannot_deactivate_their_own_account(admin_client, roles, admin
     roles.admin.refresh_from_db()
     assert roles.admin.is_active
     with pytest.raises(ValidationError):
-        user_deactivate(request=admin_request, user=roles.admin)
+        user_deactivate(actor=admin_actor, user=roles.admin)
 
 
 def test_the_deactivate_action_signs_out_every_selected_user(admin_client, roles):
@@ -111,9 +110,9 @@ def test_the_deactivate_action_signs_out_every_selected_user(admin_client, roles
     assert laptop.get("/people/").status_code == 302
 
 
-def test_reactivating_lets_them_sign_in_again_and_keeps_their_roles(roles, admin_request):
-    user_deactivate(request=admin_request, user=roles.practitioner)
-    user_reactivate(request=admin_request, user=roles.practitioner)
+def test_reactivating_lets_them_sign_in_again_and_keeps_their_roles(roles, admin_actor):
+    user_deactivate(actor=admin_actor, user=roles.practitioner)
+    user_reactivate(actor=admin_actor, user=roles.practitioner)
     browser = signed_in(roles.practitioner)
     assert browser.get("/people/").status_code == 200
     assert roles.practitioner.memberships.count() == 1

@@ -6,6 +6,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from audit.models import AppendOnlyError, AuditAction, AuditEvent
 from audit.services import audit_record
+from common.actor import Actor
 from tests.factories import AuditEventFactory
 
 TABLE = AuditEvent._meta.db_table
@@ -102,7 +103,7 @@ def test_the_database_refuses_a_second_event_after_the_same_link(db):
 
 
 def test_actions_other_apps_invent_are_recorded_and_labelled_as_given(db):
-    event = audit_record(actor=None, action="letter_printed")
-    known = audit_record(actor=None, action=AuditAction.ACCESS_DENIED)
+    event = audit_record(actor=Actor.system(), action="letter_printed")
+    known = audit_record(actor=Actor.system(), action=AuditAction.ACCESS_DENIED)
     assert AuditEvent.objects.get(pk=event.pk).action_label == "letter_printed"
     assert AuditEvent.objects.get(pk=known.pk).action_label == "Refused access"

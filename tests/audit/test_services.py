@@ -21,6 +21,7 @@ from audit.services import (
     audit_record_each,
     changes_between,
 )
+from common.actor import Actor
 from tests.factories import AuditEventFactory, OrganisationFactory
 
 
@@ -35,15 +36,14 @@ def test_first_event_follows_the_genesis_hash_and_each_event_links_to_the_one_be
 
 
 def test_one_event_for_each_person_chained_in_order_in_the_same_queries_however_many(db, roles):
-    audit_record(actor=roles.manager, action="view", person_id=1)
+    audit_record(actor=Actor(roles.manager), action="view", person_id=1)
 
     def record(person_ids):
         with CaptureQueriesContext(connection) as queries:
             events = audit_record_each(
-                actor=roles.manager,
+                actor=Actor(roles.manager),
                 action="view",
-                object_type="reports.narrative",
-                object_id=3,
+                on=("reports.narrative", 3),
                 person_ids=person_ids,
                 summary="Viewed review narrative from a team dashboard",
             )
@@ -61,7 +61,7 @@ def test_one_event_for_each_person_chained_in_order_in_the_same_queries_however_
     }
     assert audit_chain_verify().intact
     assert AuditChainHead.objects.get().last_event_id == many[-1].pk
-    assert audit_record_each(actor=roles.manager, action="view", person_ids=[]) == []
+    assert audit_record_each(actor=Actor(roles.manager), action="view", person_ids=[]) == []
 
 
 def test_events_that_do_not_chain_are_not_inserted_together(db):
@@ -73,10 +73,9 @@ def test_events_that_do_not_chain_are_not_inserted_together(db):
 
 def test_event_hash_is_sha256_of_previous_hash_and_canonical_content(db, roles):
     event = audit_record(
-        actor=roles.practitioner,
+        actor=Actor(roles.practitioner),
         action="update",
-        object_type="records.person",
-        object_id=7,
+        on=("records.person", 7),
         person_id=7,
         summary="Details changed",
         changes={"preferred_name": ["", "Jo"]},
@@ -101,31 +100,40 @@ def test_event_hash_is_sha256_of_previous_hash_and_canonical_content(db, roles):
 def test_ip_address_and_path_come_from_the_request(db, rf, roles):
     request = rf.get("/people/42/?page=2", REMOTE_ADDR="203.0.113.7")
     request.user = roles.practitioner
-    event = audit_record(actor=None, action="view", person_id=42, request=request)
+    event = audit_record(actor=Actor.from_request(request), action="view", person_id=42)
     stored = AuditEvent.objects.get(pk=event.pk)
     assert stored.ip_address == "203.0.113.7"
     # The query string is left out: it may carry search terms.
     assert stored.path == "/people/42/"
 
 
-def test_actor_is_the_signed_in_user_when_not_given(db, rf, roles):
+def test_actor_is_the_signed_in_user_of_the_request(db, rf, roles):
     request = rf.get("/people/42/")
     request.user = roles.practitioner
-    event = audit_record(actor=None, action="view", request=request)
+    event = audit_record(actor=Actor.from_request(request), action="view")
     assert AuditEvent.objects.get(pk=event.pk).actor == roles.practitioner
 
 
-def test_an_explicit_actor_wins_over_the_request_user(db, rf, roles):
-    request = rf.get("/people/42/")
-    request.user = roles.practitioner
-    event = audit_record(actor=roles.manager, action="view", request=request)
-    assert AuditEvent.objects.get(pk=event.pk).actor == roles.manager
+def test_every_request_carries_its_actor_to_the_views(client, roles):
+    client.force_login(roles.practitioner)
+    response = client.get("/people/", REMOTE_ADDR="203.0.113.8")
+    actor = response.wsgi_request.actor
+    assert (actor.user, actor.ip_address, actor.path) == (
+        roles.practitioner,
+        "203.0.113.8",
+        "/people/",
+    )
+
+
+def test_the_system_acts_without_a_user(db):
+    event = audit_record(actor=Actor.system(), action="view")
+    assert AuditEvent.objects.get(pk=event.pk).actor is None
 
 
 def test_anonymous_visitor_is_recorded_without_an_actor(db, rf):
     request = rf.post("/login/", REMOTE_ADDR="198.51.100.9")
     request.user = AnonymousUser()
-    event = audit_record(actor=request.user, action="sign_in_failed", request=request)
+    event = audit_record(actor=Actor.from_request(request), action="sign_in_failed")
     stored = AuditEvent.objects.get(pk=event.pk)
     assert stored.actor is None
     assert stored.ip_address == "198.51.100.9"
@@ -133,7 +141,7 @@ def test_anonymous_visitor_is_recorded_without_an_actor(db, rf):
 
 def test_request_without_a_usable_address_still_records_the_event(db, rf):
     request = rf.get("/x/" + "a" * 600, REMOTE_ADDR="unix-socket")
-    event = audit_record(actor=None, action="view", request=request)
+    event = audit_record(actor=Actor.from_request(request), action="view")
     stored = AuditEvent.objects.get(pk=event.pk)
     assert stored.ip_address is None
     assert len(stored.path) == 500
@@ -149,7 +157,8 @@ def test_request_without_a_usable_address_still_records_the_event(db, rf):
     ],
 )
 def test_ip_address_is_stored_as_hashed(db, rf, remote_addr, stored_as):
-    event = audit_record(actor=None, action="view", request=rf.get("/", REMOTE_ADDR=remote_addr))
+    actor = Actor.from_request(rf.get("/", REMOTE_ADDR=remote_addr))
+    event = audit_record(actor=actor, action="view")
     assert AuditEvent.objects.get(pk=event.pk).ip_address == stored_as
     assert audit_chain_verify().intact
 
@@ -159,14 +168,13 @@ def test_values_read_back_from_the_database_still_match_their_hash(db, rf):
     # they are stored and after they are read back.
     request = rf.get("/people/1/", REMOTE_ADDR="2001:DB8:0:0::1")
     event = audit_record(
-        actor=None,
+        actor=Actor.from_request(request),
         action="update",
         summary="Détails changés",
         changes=changes_between(
             {"on": dt.date(2025, 3, 1), "score": Decimal("2.50"), "weight": 1e16, "name": "Zoë"},
             {"on": dt.date(2025, 4, 1), "score": Decimal("3.00"), "weight": 2.5, "name": "Zoé"},
         ),
-        request=request,
     )
     stored = AuditEvent.objects.get(pk=event.pk)
     assert stored.ip_address == "2001:db8::1"
@@ -204,12 +212,7 @@ def test_event_is_rolled_back_with_the_change_it_records(db):
     earlier = AuditEventFactory()
     with pytest.raises(RuntimeError), transaction.atomic():
         organisation = OrganisationFactory(name="Riverside")
-        audit_record(
-            actor=None,
-            action="create",
-            object_type="accounts.organisation",
-            object_id=organisation.pk,
-        )
+        audit_record(actor=Actor.system(), action="create", on=organisation)
         raise RuntimeError("the change failed after its event was written")
     assert not Organisation.objects.filter(name="Riverside").exists()
     assert list(AuditEvent.objects.all()) == [earlier]
@@ -232,15 +235,15 @@ def test_events_carry_on_the_chain_when_the_head_row_has_gone(db):
 @pytest.mark.parametrize("action", ["", "View", "viewed record", "x" * 41])
 def test_malformed_action_is_refused(db, action):
     with pytest.raises(ValueError, match="action"):
-        audit_record(actor=None, action=action)
+        audit_record(actor=Actor.system(), action=action)
     assert not AuditEvent.objects.exists()
 
 
 def test_overlong_summary_or_identifiers_are_refused_rather_than_truncated(db):
     with pytest.raises(ValueError, match="summary"):
-        audit_record(actor=None, action="view", summary="x" * 256)
+        audit_record(actor=Actor.system(), action="view", summary="x" * 256)
     with pytest.raises(ValueError, match="object_id"):
-        audit_record(actor=None, action="view", object_id="x" * 65)
+        audit_record(actor=Actor.system(), action="view", on=("records.person", "x" * 65))
     assert not AuditEvent.objects.exists()
 
 
@@ -249,14 +252,12 @@ def test_logs_name_the_event_but_carry_no_personal_data(db, rf, caplog, roles):
     request = rf.get("/people/42/", REMOTE_ADDR="203.0.113.7")
     request.user = roles.practitioner
     event = audit_record(
-        actor=None,
+        actor=Actor.from_request(request),
         action="update",
-        object_type="records.person",
-        object_id=42,
+        on=("records.person", 42),
         person_id=42,
         summary="Name changed for Alice Smith",
         changes={"full_name": ["Alice Smith", "Alice Jones"]},
-        request=request,
     )
     audit_logs = [r.getMessage() for r in caplog.records if r.name.startswith("audit")]
     assert any(str(event.pk) in message for message in audit_logs)
@@ -278,7 +279,7 @@ def test_concurrent_writers_never_fork_the_chain():
             start.wait()
             for n in range(events_each):
                 with transaction.atomic():
-                    audit_record(actor=None, action="view", object_id=f"{writer}-{n}")
+                    audit_record(actor=Actor.system(), action="view", on=("t", f"{writer}-{n}"))
         except Exception as exc:  # reported by the assertion below
             errors.append(exc)
         finally:

@@ -12,10 +12,10 @@ pytestmark = pytest.mark.browser
 
 
 def test_practitioner_of_another_team_typing_a_record_address_gets_page_not_found(
-    page: Page, live_server, roles, person, request_as
+    page: Page, live_server, roles, person, actor_as
 ):
     conversation = conversation_start(
-        request=request_as(roles.practitioner),
+        actor=actor_as(roles.practitioner),
         person=person,
         kind="first",
         held_on=datetime.date.today(),

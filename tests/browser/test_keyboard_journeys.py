@@ -174,12 +174,12 @@ def test_practitioner_holds_a_first_conversation_with_the_keyboard_alone(page: P
 
 
 @pytest.fixture
-def outcomes(roles, person, request_as):
+def outcomes(roles, person, actor_as):
     """Two active outcomes on Iris's record, each saying what she and her family will do."""
-    request = request_as(roles.practitioner)
+    actor = actor_as(roles.practitioner)
     return [
         outcome_record(
-            request=request,
+            actor=actor,
             person=person,
             what_matters=words,
             contribution=contribution,

@@ -23,10 +23,10 @@ def heading(page: Page, words: str):
 
 
 @pytest.fixture
-def rated(roles, frameworks, request_as):
+def rated(roles, frameworks, actor_as):
     """Outcomes on the team's caseload rated some months ago: in the last 12 months,
     but not in this quarter."""
-    request = request_as(roles.practitioner)
+    actor = actor_as(roles.practitioner)
     today = datetime.date.today()
     seeing_people = FrameworkOutcome.objects.get(
         short_name="Seeing people", category__framework__key="adults-community"
@@ -36,7 +36,7 @@ def rated(roles, frameworks, request_as):
         person = Person.objects.create(full_name=name)
         CaseloadEntry.objects.create(person=person, team=roles.team)
         outcome = services.outcome_record(
-            request=request,
+            actor=actor,
             person=person,
             what_matters="I want to see my friends again.",
             framework_outcomes=[seeing_people],
@@ -44,7 +44,7 @@ def rated(roles, frameworks, request_as):
         )
         for days_ago, score, narrative, helped in ratings:
             services.review_add(
-                request=request,
+                actor=actor,
                 outcome=outcome,
                 reviewed_on=today - datetime.timedelta(days=days_ago),
                 point=outcome.scale.points.get(score=score),

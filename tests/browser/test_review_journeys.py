@@ -18,14 +18,14 @@ GARDEN = "I want to sit out in my garden when the weather is fine."
 
 
 @pytest.fixture
-def outcomes(roles, person, request_as):
+def outcomes(roles, person, actor_as):
     """Two active outcomes for Iris, and the themes her team's organisation uses."""
-    request = request_as(roles.practitioner)
+    actor = actor_as(roles.practitioner)
     for name in ("Family support", "Transport"):
         Theme.objects.create(organisation=roles.team.organisation, name=name)
     return [
         outcome_record(
-            request=request,
+            actor=actor,
             person=person,
             what_matters=words,
             started_on=datetime.date.today() - datetime.timedelta(days=90),

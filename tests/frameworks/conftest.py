@@ -1,8 +1,8 @@
 """Fixtures for framework and scale tests: requests as an admin, and a GAS framework."""
 
 import pytest
-from django.test import RequestFactory
 
+from common.actor import Actor
 from frameworks import services
 from frameworks.services import defaults_load
 from frameworks.specs import CategorySpec, FrameworkSpec, OutcomeSpec, PointSpec, ScaleSpec
@@ -23,20 +23,18 @@ def frameworks(db):
 
 
 @pytest.fixture
-def request_as():
-    """A request made by ``user``, as services receive it from a view."""
+def actor_as():
+    """``user`` acting from a browser, as a view hands them to services."""
 
     def make(user, path="/frameworks/"):
-        request = RequestFactory().post(path, REMOTE_ADDR="10.0.0.9")
-        request.user = user
-        return request
+        return Actor(user=user, ip_address="10.0.0.9", path=path)
 
     return make
 
 
 @pytest.fixture
-def admin_request(roles, request_as):
-    return request_as(roles.admin)
+def admin_actor(roles, actor_as):
+    return actor_as(roles.admin)
 
 
 @pytest.fixture
@@ -46,14 +44,14 @@ def person(roles, frameworks):
 
 
 @pytest.fixture
-def gas_framework(admin_request):
+def gas_framework(admin_actor):
     """A framework rated on a Goal Attainment Scaling scale, with three outcomes."""
     scale = services.scale_create(
-        request=admin_request,
+        actor=admin_actor,
         spec=ScaleSpec(name="Goal Attainment Scaling", kind="gas", points=GAS_POINTS),
     )
     return services.framework_create(
-        request=admin_request,
+        actor=admin_actor,
         scale=scale,
         spec=FrameworkSpec(
             name="Personal goals",

@@ -38,18 +38,18 @@ def table_counts() -> tuple:
     )
 
 
-def refusal(content: bytes, request) -> list[str]:
+def refusal(content: bytes, actor) -> list[str]:
     before = table_counts()
     with pytest.raises(ImportRefused) as refused:
-        framework_import(request=request, content=content)
+        framework_import(actor=actor, content=content)
     assert table_counts() == before, "a refused import must create nothing"
     return [str(p) for p in refused.value.problems]
 
 
 def test_an_exported_framework_imports_as_a_new_framework_with_the_same_content(
-    document, admin_request, roles
+    document, admin_actor, roles
 ):
-    imported = framework_import(request=admin_request, content=as_file(document))
+    imported = framework_import(actor=admin_actor, content=as_file(document))
 
     original = framework_spec_of(adults())
     copy_spec = framework_spec_of(imported)
@@ -78,20 +78,20 @@ def test_the_export_names_the_format_and_marks_retired_outcomes(frameworks):
     assert [p["score"] for p in document["scale"]["points"]] == [1, 2, 3, 4, 5]
 
 
-def test_a_missing_short_name_is_reported_where_it_is(document, admin_request):
+def test_a_missing_short_name_is_reported_where_it_is(document, admin_actor):
     del document["categories"][2]["outcomes"][0]["short_name"]
-    assert refusal(as_file(document), admin_request) == [
+    assert refusal(as_file(document), admin_actor) == [
         "categories[2].outcomes[0].short_name: this field is required"
     ]
 
 
-def test_every_problem_is_reported_not_just_the_first(document, admin_request):
+def test_every_problem_is_reported_not_just_the_first(document, admin_actor):
     document["categories"][0]["kind"] = "wellbeing"
     document["categories"][1]["outcomes"][3]["retired"] = "no"
     document["scale"]["points"][0]["score"] = "one"
     document["audience"] = 7
     document["colour"] = "blue"
-    assert refusal(as_file(document), admin_request) == [
+    assert refusal(as_file(document), admin_actor) == [
         "colour: is not a field this format knows",
         "audience: must be text, not a number",
         "categories[0].kind: must be one of quality_of_life, process, change, caring_role",
@@ -100,52 +100,52 @@ def test_every_problem_is_reported_not_just_the_first(document, admin_request):
     ]
 
 
-def test_scale_rules_are_reported_at_their_place_in_the_file(document, admin_request):
+def test_scale_rules_are_reported_at_their_place_in_the_file(document, admin_actor):
     document["scale"]["name"] = "Extent achieved (three bands)"
     document["scale"]["points"][4]["band"] = "not_achieved"
     document["scale"]["points"][1]["score"] = 1
-    assert refusal(as_file(document), admin_request) == [
+    assert refusal(as_file(document), admin_actor) == [
         "scale.points[1].score: score 1 is already used by points[0]; each score may appear once",
         "scale.points[4].band: score 5 has a lower report band than score 4; "
         "bands must rise with the scores",
     ]
 
 
-def test_a_file_that_is_not_json_is_reported_by_line_and_column(frameworks, admin_request):
+def test_a_file_that_is_not_json_is_reported_by_line_and_column(frameworks, admin_actor):
     content = b'{\n  "format": "personal-outcomes-framework",\n  "name": "x"\n  "audience": 1\n}'
-    assert refusal(content, admin_request) == [
+    assert refusal(content, admin_actor) == [
         "line 4, column 3: this is not valid JSON: Expecting ',' delimiter"
     ]
 
 
-def test_a_file_that_is_not_a_framework_is_refused(frameworks, admin_request):
-    problems = refusal(b"[1, 2, 3]", admin_request)
+def test_a_file_that_is_not_a_framework_is_refused(frameworks, admin_actor):
+    problems = refusal(b"[1, 2, 3]", admin_actor)
     assert problems == ["must be an object, not a list"]
-    problems = refusal(as_file({"format": "something-else"}), admin_request)
+    problems = refusal(as_file({"format": "something-else"}), admin_actor)
     assert "format: must be “personal-outcomes-framework”: this is not a framework file" in (
         problems
     )
     assert "categories: this field is required" in problems
 
 
-def test_a_framework_name_already_in_use_is_reported_at_name(document, admin_request):
+def test_a_framework_name_already_in_use_is_reported_at_name(document, admin_actor):
     document["name"] = "Adults living in the community"
-    assert refusal(as_file(document), admin_request) == [
+    assert refusal(as_file(document), admin_actor) == [
         "name: A framework called “Adults living in the community” is already in use. "
         "Choose another name, or retire that framework first."
     ]
 
 
 def test_a_different_scale_with_a_taken_name_is_reported_and_nothing_is_created(
-    document, admin_request
+    document, admin_actor
 ):
     document["scale"]["points"][0]["label"] = "Much worse"
-    assert refusal(as_file(document), admin_request) == [
+    assert refusal(as_file(document), admin_actor) == [
         "scale.name: There is already a scale called “Extent achieved”."
     ]
 
 
-def test_a_new_scale_in_the_file_is_created_with_the_framework(document, admin_request):
+def test_a_new_scale_in_the_file_is_created_with_the_framework(document, admin_actor):
     document["scale"] = {
         "name": "Met or not",
         "kind": "extent",
@@ -154,13 +154,13 @@ def test_a_new_scale_in_the_file_is_created_with_the_framework(document, admin_r
             {"score": 1, "label": "Met", "band": "achieved"},
         ],
     }
-    imported = framework_import(request=admin_request, content=as_file(document))
+    imported = framework_import(actor=admin_actor, content=as_file(document))
     assert imported.scale.name == "Met or not"
     assert list(imported.scale.points.values_list("label", flat=True)) == ["Not met", "Met"]
 
 
-def test_a_file_over_the_size_limit_is_refused(frameworks, admin_request):
-    assert refusal(b" " * 1_000_001, admin_request) == ["the file is larger than 1000 kB"]
+def test_a_file_over_the_size_limit_is_refused(frameworks, admin_actor):
+    assert refusal(b" " * 1_000_001, admin_actor) == ["the file is larger than 1000 kB"]
 
 
 def test_the_import_page_lists_the_problems_and_creates_nothing(client, roles, document):

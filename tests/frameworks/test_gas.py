@@ -55,9 +55,9 @@ def test_rho_can_be_given():
     assert gas_t_score([(1, 1), (1, 1)], rho=0) == pytest.approx(64.142136, abs=1e-6)
 
 
-def gas_outcome(request, person, framework_outcome, started: D) -> Outcome:
+def gas_outcome(actor, person, framework_outcome, started: D) -> Outcome:
     return records.outcome_record(
-        request=request,
+        actor=actor,
         person=person,
         what_matters=f"I want to manage {framework_outcome.short_name.lower()} again",
         framework_outcomes=[framework_outcome],
@@ -65,9 +65,9 @@ def gas_outcome(request, person, framework_outcome, started: D) -> Outcome:
     )
 
 
-def rate(request, outcome: Outcome, day: D, score: int):
+def rate(actor, outcome: Outcome, day: D, score: int):
     return records.review_add(
-        request=request,
+        actor=actor,
         outcome=outcome,
         reviewed_on=day,
         point=outcome.scale.points.get(score=score),
@@ -75,7 +75,7 @@ def rate(request, outcome: Outcome, day: D, score: int):
 
 
 @pytest.fixture
-def gas_person(roles, person, gas_framework, request_as):
+def gas_person(roles, person, gas_framework, actor_as):
     """Iris with two GAS outcomes (weights 1 and 2) rated over three rounds.
 
     Round 1 (1 Feb): A -1             -> 40.0
@@ -83,19 +83,19 @@ def gas_person(roles, person, gas_framework, request_as):
     Round 3 (1 Apr): A +1, B +2       -> 50 + 50/sqrt(6.2) = 70.080483
     B's round-3 rating is a correction of a +1 entered first.
     """
-    request = request_as(roles.practitioner)
+    actor = actor_as(roles.practitioner)
     getting_out, cooking, _ = FrameworkOutcome.objects.filter(
         category__framework=gas_framework
     ).order_by("order")
-    a = gas_outcome(request, person, getting_out, D(2026, 1, 5))
-    b = gas_outcome(request, person, cooking, D(2026, 1, 5))
-    b = records.outcome_update(request=request, outcome=b, version=b.version, gas_weight=2)
-    rate(request, a, D(2026, 2, 1), -1)
-    rate(request, b, D(2026, 3, 1), 0)
-    rate(request, a, D(2026, 4, 1), 1)
-    first = rate(request, b, D(2026, 4, 1), 1)
+    a = gas_outcome(actor, person, getting_out, D(2026, 1, 5))
+    b = gas_outcome(actor, person, cooking, D(2026, 1, 5))
+    b = records.outcome_update(actor=actor, outcome=b, version=b.version, gas_weight=2)
+    rate(actor, a, D(2026, 2, 1), -1)
+    rate(actor, b, D(2026, 3, 1), 0)
+    rate(actor, a, D(2026, 4, 1), 1)
+    first = rate(actor, b, D(2026, 4, 1), 1)
     records.review_amend(
-        request=request,
+        actor=actor,
         review=first,
         reason="Misread the level",
         reviewed_on=D(2026, 4, 1),
@@ -113,15 +113,15 @@ def test_each_review_round_gets_the_t_score_of_the_latest_ratings_by_then(gas_pe
     ]
 
 
-def test_outcomes_on_other_scales_do_not_count(gas_person, roles, request_as):
-    request = request_as(roles.practitioner)
+def test_outcomes_on_other_scales_do_not_count(gas_person, roles, actor_as):
+    actor = actor_as(roles.practitioner)
     extent = records.outcome_record(
-        request=request,
+        actor=actor,
         person=gas_person,
         what_matters="I want to see my sister",
         started_on=D(2026, 1, 5),
     )
-    rate(request, extent, D(2026, 2, 1), 1)
+    rate(actor, extent, D(2026, 2, 1), 1)
     assert [round(r.t_score, 1) for r in gas_rounds_for_person(gas_person.pk)] == [
         40.0,
         46.0,
@@ -130,15 +130,15 @@ def test_outcomes_on_other_scales_do_not_count(gas_person, roles, request_as):
 
 
 def test_an_outcome_achieved_before_a_round_is_left_out_of_it(
-    roles, person, gas_framework, request_as
+    roles, person, gas_framework, actor_as
 ):
-    request = request_as(roles.practitioner)
+    actor = actor_as(roles.practitioner)
     outcomes = FrameworkOutcome.objects.filter(category__framework=gas_framework).order_by("order")
-    a = gas_outcome(request, person, outcomes[0], D(2026, 1, 5))
-    b = gas_outcome(request, person, outcomes[1], D(2026, 1, 5))
-    rate(request, a, D(2026, 2, 1), 2)
-    rate(request, b, D(2026, 2, 1), 0)
-    rate(request, b, D(2026, 5, 1), -1)
+    a = gas_outcome(actor, person, outcomes[0], D(2026, 1, 5))
+    b = gas_outcome(actor, person, outcomes[1], D(2026, 1, 5))
+    rate(actor, a, D(2026, 2, 1), 2)
+    rate(actor, b, D(2026, 2, 1), 0)
+    rate(actor, b, D(2026, 5, 1), -1)
     Outcome.objects.filter(pk=a.pk).update(
         status=OutcomeStatus.ACHIEVED, status_changed_on=D(2026, 3, 1)
     )
@@ -172,16 +172,16 @@ def count_queries(client, url: str) -> int:
 
 
 def test_the_gas_section_adds_no_queries_to_the_person_page(
-    client, roles, person, gas_person, request_as
+    client, roles, person, gas_person, actor_as
 ):
     client.force_login(roles.practitioner)
     url = f"/people/{gas_person.pk}/"
     small = count_queries(client, url)
-    request = request_as(roles.practitioner)
+    actor = actor_as(roles.practitioner)
     for framework_outcome in FrameworkOutcome.objects.filter(short_name="Sleeping well"):
         for month in range(1, 6):
-            outcome = gas_outcome(request, gas_person, framework_outcome, D(2025, month, 1))
-            rate(request, outcome, D(2025, month, 20), month % 3 - 1)
+            outcome = gas_outcome(actor, gas_person, framework_outcome, D(2025, month, 1))
+            rate(actor, outcome, D(2025, month, 20), month % 3 - 1)
     assert count_queries(client, url) == small
 
 
@@ -232,11 +232,11 @@ def test_a_weight_out_of_range_is_refused_next_to_the_field_keeping_what_was_typ
     assert b.gas_weight == 2
 
 
-def test_the_service_refuses_a_weight_out_of_range(roles, person, gas_framework, request_as):
+def test_the_service_refuses_a_weight_out_of_range(roles, person, gas_framework, actor_as):
     fo = FrameworkOutcome.objects.filter(category__framework=gas_framework).first()
     with pytest.raises(ValidationError, match="whole number from 1 to 100"):
         records.outcome_record(
-            request=request_as(roles.practitioner),
+            actor=actor_as(roles.practitioner),
             person=person,
             what_matters="Walk to the park",
             framework_outcomes=[fo],

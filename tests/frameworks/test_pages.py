@@ -64,10 +64,10 @@ def admin_client(client, roles):
 
 
 @pytest.fixture
-def used(roles, person, request_as):
+def used(roles, person, actor_as):
     """An outcome recorded against "Feeling safe" in version 1 of the adults framework."""
     return records.outcome_record(
-        request=request_as(roles.practitioner),
+        actor=actor_as(roles.practitioner),
         person=person,
         what_matters="I want to feel safe at night",
         framework_outcomes=[FrameworkOutcome.objects.get(short_name="Feeling safe")],
@@ -206,7 +206,7 @@ def test_retiring_one_outcome_from_the_framework_page(admin_client, used, client
     assert reliability.category.framework.version == 1
 
 
-def test_the_outcome_form_offers_only_current_outcomes(client, roles, used, request_as):
+def test_the_outcome_form_offers_only_current_outcomes(client, roles, used, actor_as):
     framework = adults()
     client.force_login(roles.admin)
     data = tree_data(framework)
@@ -226,9 +226,9 @@ def test_a_gas_scale_starts_with_the_five_levels(admin_client, db):
         assert f'value="{label}"' in page
 
 
-def test_changing_a_used_scale_saves_a_new_version(admin_client, used, roles, request_as):
+def test_changing_a_used_scale_saves_a_new_version(admin_client, used, roles, actor_as):
     records.review_add(
-        request=request_as(roles.practitioner),
+        actor=actor_as(roles.practitioner),
         outcome=used,
         reviewed_on=datetime.date.today(),
         point=used.scale.points.get(score=2),
@@ -336,7 +336,7 @@ def grow(outcomes: int) -> None:
 
 
 def test_framework_page_queries_do_not_grow_with_outcomes_or_versions(
-    admin_client, used, roles, request_as
+    admin_client, used, roles, actor_as
 ):
     small = count_queries(admin_client, f"/frameworks/{adults().pk}/")
     grow(outcomes=30)
@@ -346,7 +346,7 @@ def test_framework_page_queries_do_not_grow_with_outcomes_or_versions(
         admin_client.post(f"/frameworks/{adults().pk}/change/", data)
         # Record against each new version, so the next change makes another.
         records.outcome_record(
-            request=request_as(roles.practitioner),
+            actor=actor_as(roles.practitioner),
             person=used.person,
             what_matters=f"Version {version} matters",
             framework_outcomes=[
@@ -359,11 +359,11 @@ def test_framework_page_queries_do_not_grow_with_outcomes_or_versions(
     assert count_queries(admin_client, f"/frameworks/{adults().pk}/") == small
 
 
-def test_scale_list_queries_do_not_grow_with_scales(admin_client, frameworks, admin_request):
+def test_scale_list_queries_do_not_grow_with_scales(admin_client, frameworks, admin_actor):
     small = count_queries(admin_client, "/frameworks/scales/")
     for i in range(6):
         services.scale_create(
-            request=admin_request,
+            actor=admin_actor,
             spec=ScaleSpec(
                 name=f"Scale {i}",
                 kind="extent",

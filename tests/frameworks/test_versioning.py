@@ -75,19 +75,19 @@ def without(spec, short_name: str):
 
 
 @pytest.fixture
-def recorded(roles, person, request_as):
+def recorded(roles, person, actor_as):
     """An outcome linked to "Feeling safe" (adults, version 1) with a review rated 3."""
-    request = request_as(roles.practitioner)
+    actor = actor_as(roles.practitioner)
     feeling_safe = FrameworkOutcome.objects.get(short_name="Feeling safe")
     outcome = records.outcome_record(
-        request=request,
+        actor=actor,
         person=person,
         what_matters="I want to feel safe going out to the shops",
         framework_outcomes=[feeling_safe],
         started_on=D(2026, 1, 5),
     )
     review = records.review_add(
-        request=request,
+        actor=actor,
         outcome=outcome,
         reviewed_on=D(2026, 2, 1),
         point=outcome.scale.points.get(score=3),
@@ -98,12 +98,12 @@ def recorded(roles, person, request_as):
 # Frameworks
 
 
-def test_a_framework_nothing_was_recorded_against_is_changed_in_place(frameworks, admin_request):
+def test_a_framework_nothing_was_recorded_against_is_changed_in_place(frameworks, admin_actor):
     framework = adults()
     spec = rename(framework_spec_of(framework), "Feeling safe", "Feeling safe at home")
 
     saved = services.framework_update(
-        request=admin_request, framework=framework, spec=spec, scale=framework.scale
+        actor=admin_actor, framework=framework, spec=spec, scale=framework.scale
     )
 
     assert saved.pk == framework.pk
@@ -113,7 +113,7 @@ def test_a_framework_nothing_was_recorded_against_is_changed_in_place(frameworks
 
 
 def test_editing_a_used_framework_makes_a_new_version_and_old_records_keep_their_wording(
-    recorded, client, roles, admin_request
+    recorded, client, roles, admin_actor
 ):
     outcome, review = recorded
     framework = adults()
@@ -126,7 +126,7 @@ def test_editing_a_used_framework_makes_a_new_version_and_old_records_keep_their
     )
 
     new = services.framework_update(
-        request=admin_request, framework=framework, spec=spec, scale=framework.scale
+        actor=admin_actor, framework=framework, spec=spec, scale=framework.scale
     )
 
     assert (new.version, new.lineage, new.key) == (2, framework.lineage, "adults-community")
@@ -155,11 +155,11 @@ def test_editing_a_used_framework_makes_a_new_version_and_old_records_keep_their
     assert FrameworkOutcome.objects.filter(category__framework=new).count() == 15
 
 
-def test_only_the_current_version_is_offered_for_new_recording(recorded, admin_request):
+def test_only_the_current_version_is_offered_for_new_recording(recorded, admin_actor):
     framework = adults()
     spec = with_outcome_added(framework_spec_of(framework), "Change", "Improved sleep")
     new = services.framework_update(
-        request=admin_request, framework=framework, spec=spec, scale=framework.scale
+        actor=admin_actor, framework=framework, spec=spec, scale=framework.scale
     )
 
     offered = list(outcomes_for_recording().filter(category__framework__lineage=new.lineage))
@@ -169,12 +169,12 @@ def test_only_the_current_version_is_offered_for_new_recording(recorded, admin_r
     assert "Improved sleep" in {fo.short_name for fo in offered}
 
 
-def test_retiring_an_outcome_of_a_used_framework_is_done_in_place(recorded, admin_request):
+def test_retiring_an_outcome_of_a_used_framework_is_done_in_place(recorded, admin_actor):
     framework = adults()
     spec = retiring(framework_spec_of(framework), "Reliability")
 
     saved = services.framework_update(
-        request=admin_request, framework=framework, spec=spec, scale=framework.scale
+        actor=admin_actor, framework=framework, spec=spec, scale=framework.scale
     )
 
     assert saved.pk == framework.pk
@@ -183,19 +183,19 @@ def test_retiring_an_outcome_of_a_used_framework_is_done_in_place(recorded, admi
     assert reliability not in outcomes_for_recording()
 
 
-def test_a_retired_framework_and_its_outcomes_are_not_offered(frameworks, admin_request):
-    services.framework_retire(request=admin_request, framework=adults())
+def test_a_retired_framework_and_its_outcomes_are_not_offered(frameworks, admin_actor):
+    services.framework_retire(actor=admin_actor, framework=adults())
     offered = outcomes_for_recording()
     assert not offered.filter(category__framework__key="adults-community").exists()
     assert offered.filter(category__framework__key="care-homes").exists()
 
 
-def test_a_used_outcome_cannot_be_removed_and_retiring_is_suggested(recorded, admin_request):
+def test_a_used_outcome_cannot_be_removed_and_retiring_is_suggested(recorded, admin_actor):
     framework = adults()
     spec = without(framework_spec_of(framework), "Feeling safe")
     with pytest.raises(ValidationError) as raised:
         services.framework_update(
-            request=admin_request, framework=framework, spec=spec, scale=framework.scale
+            actor=admin_actor, framework=framework, spec=spec, scale=framework.scale
         )
     message = " ".join(raised.value.messages)
     assert "“Feeling safe” cannot be removed: it is used by 1 outcome." in message
@@ -203,11 +203,11 @@ def test_a_used_outcome_cannot_be_removed_and_retiring_is_suggested(recorded, ad
     assert Framework.objects.filter(lineage=framework.lineage).count() == 1
 
 
-def test_an_unused_outcome_can_be_removed(recorded, admin_request):
+def test_an_unused_outcome_can_be_removed(recorded, admin_actor):
     framework = adults()
     spec = without(framework_spec_of(framework), "Reliability")
     new = services.framework_update(
-        request=admin_request, framework=framework, spec=spec, scale=framework.scale
+        actor=admin_actor, framework=framework, spec=spec, scale=framework.scale
     )
     assert not FrameworkOutcome.objects.filter(
         category__framework=new, short_name="Reliability"
@@ -218,26 +218,26 @@ def test_an_unused_outcome_can_be_removed(recorded, admin_request):
     ).exists()
 
 
-def test_an_old_version_cannot_be_edited(recorded, admin_request):
+def test_an_old_version_cannot_be_edited(recorded, admin_actor):
     framework = adults()
     spec = rename(framework_spec_of(framework), "Feeling safe", "Safe")
     services.framework_update(
-        request=admin_request, framework=framework, spec=spec, scale=framework.scale
+        actor=admin_actor, framework=framework, spec=spec, scale=framework.scale
     )
     with pytest.raises(ValidationError, match="old version"):
         services.framework_update(
-            request=admin_request,
+            actor=admin_actor,
             framework=framework,
             spec=rename(spec, "Safe", "Safer"),
             scale=framework.scale,
         )
 
 
-def test_saving_without_changes_makes_no_version_and_no_audit_event(recorded, admin_request):
+def test_saving_without_changes_makes_no_version_and_no_audit_event(recorded, admin_actor):
     framework = adults()
     before = AuditEvent.objects.count()
     saved = services.framework_update(
-        request=admin_request,
+        actor=admin_actor,
         framework=framework,
         spec=framework_spec_of(framework),
         scale=framework.scale,
@@ -246,11 +246,11 @@ def test_saving_without_changes_makes_no_version_and_no_audit_event(recorded, ad
     assert AuditEvent.objects.count() == before
 
 
-def test_a_new_version_is_audited_with_what_changed(recorded, roles, admin_request):
+def test_a_new_version_is_audited_with_what_changed(recorded, roles, admin_actor):
     framework = adults()
     spec = rename(framework_spec_of(framework), "Feeling safe", "Safe at home")
     new = services.framework_update(
-        request=admin_request, framework=framework, spec=spec, scale=framework.scale
+        actor=admin_actor, framework=framework, spec=spec, scale=framework.scale
     )
     event = AuditEvent.objects.get(action="new_version", object_id=str(new.pk))
     assert event.actor == roles.admin
@@ -259,11 +259,11 @@ def test_a_new_version_is_audited_with_what_changed(recorded, roles, admin_reque
     assert event.changes["outcome “Feeling safe”: short name"] == ["Feeling safe", "Safe at home"]
 
 
-def test_loading_the_defaults_after_a_new_version_adds_nothing(recorded, admin_request):
+def test_loading_the_defaults_after_a_new_version_adds_nothing(recorded, admin_actor):
     framework = adults()
     spec = rename(framework_spec_of(framework), "Feeling safe", "Safe at home")
     services.framework_update(
-        request=admin_request, framework=framework, spec=spec, scale=framework.scale
+        actor=admin_actor, framework=framework, spec=spec, scale=framework.scale
     )
     result = services.defaults_load()
     assert result.frameworks_created == []
@@ -271,13 +271,13 @@ def test_loading_the_defaults_after_a_new_version_adds_nothing(recorded, admin_r
 
 
 def test_copying_a_framework_makes_a_separate_framework_without_retired_outcomes(
-    frameworks, admin_request
+    frameworks, admin_actor
 ):
     original = adults()
     FrameworkOutcome.objects.filter(short_name="Reliability").update(
         retired_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
     )
-    copy = services.framework_copy(request=admin_request, framework=original, name="Adults in Fife")
+    copy = services.framework_copy(actor=admin_actor, framework=original, name="Adults in Fife")
     copied = FrameworkOutcome.objects.filter(category__framework=copy)
     assert copy.lineage != original.lineage
     assert copy.version == 1
@@ -291,9 +291,9 @@ def test_copying_a_framework_makes_a_separate_framework_without_retired_outcomes
     assert not set(copied.values_list("identity", flat=True)) & original_identities
 
 
-def test_a_framework_in_use_cannot_share_a_name_with_another(frameworks, admin_request):
+def test_a_framework_in_use_cannot_share_a_name_with_another(frameworks, admin_actor):
     with pytest.raises(ValidationError, match="already in use"):
-        services.framework_copy(request=admin_request, framework=adults(), name="unpaid carers")
+        services.framework_copy(actor=admin_actor, framework=adults(), name="unpaid carers")
 
 
 # Scales
@@ -310,24 +310,24 @@ def relabel(spec, score: int, label: str):
     )
 
 
-def test_an_unused_scale_is_changed_in_place(frameworks, admin_request):
+def test_an_unused_scale_is_changed_in_place(frameworks, admin_actor):
     scale = extent()
     saved = services.scale_update(
-        request=admin_request, scale=scale, spec=relabel(scale_spec_of(scale), 3, "Halfway")
+        actor=admin_actor, scale=scale, spec=relabel(scale_spec_of(scale), 3, "Halfway")
     )
     assert saved.pk == scale.pk
     assert scale.points.get(score=3).label == "Halfway"
 
 
 def test_editing_a_used_scale_makes_a_new_version_and_old_ratings_keep_their_meaning(
-    recorded, roles, person, admin_request, request_as
+    recorded, roles, person, admin_actor, actor_as
 ):
     outcome, review = recorded
     scale = extent()
     old_point = review.point
 
     new = services.scale_update(
-        request=admin_request, scale=scale, spec=relabel(scale_spec_of(scale), 3, "Halfway")
+        actor=admin_actor, scale=scale, spec=relabel(scale_spec_of(scale), 3, "Halfway")
     )
 
     assert (new.version, new.key, new.lineage) == (2, "extent-achieved", scale.lineage)
@@ -345,7 +345,7 @@ def test_editing_a_used_scale_makes_a_new_version_and_old_ratings_keep_their_mea
     assert Framework.objects.get(key="care-homes").version == 1
     # A new outcome without framework outcomes gets the current default scale.
     fresh = records.outcome_record(
-        request=request_as(roles.practitioner),
+        actor=actor_as(roles.practitioner),
         person=person,
         what_matters="I want to walk the dog",
     )
@@ -353,7 +353,7 @@ def test_editing_a_used_scale_makes_a_new_version_and_old_ratings_keep_their_mea
     assert fresh.scale.points.get(score=3).label == "Halfway"
 
 
-def test_the_kind_of_a_used_scale_cannot_change(recorded, admin_request):
+def test_the_kind_of_a_used_scale_cannot_change(recorded, admin_actor):
     scale = extent()
     spec = replace(
         scale_spec_of(scale),
@@ -370,7 +370,7 @@ def test_the_kind_of_a_used_scale_cannot_change(recorded, admin_request):
         ),
     )
     with pytest.raises(ValidationError, match="kind cannot change"):
-        services.scale_update(request=admin_request, scale=scale, spec=spec)
+        services.scale_update(actor=admin_actor, scale=scale, spec=spec)
 
 
 # The database keeps the version rules too.
@@ -417,22 +417,22 @@ def test_the_database_refuses_a_score_twice_on_one_scale(frameworks):
         ScalePoint.objects.create(scale=extent(), score=3, label="Three again", band="achieved")
 
 
-def test_nothing_here_removes_a_recorded_outcome_or_review(recorded, admin_request):
+def test_nothing_here_removes_a_recorded_outcome_or_review(recorded, admin_actor):
     framework = adults()
     services.framework_update(
-        request=admin_request,
+        actor=admin_actor,
         framework=framework,
         spec=rename(framework_spec_of(framework), "Feeling safe", "Safe"),
         scale=framework.scale,
     )
     scale = extent()
     services.scale_update(
-        request=admin_request, scale=scale, spec=relabel(scale_spec_of(scale), 1, "Worse")
+        actor=admin_actor, scale=scale, spec=relabel(scale_spec_of(scale), 1, "Worse")
     )
     with pytest.raises(ValidationError):
-        services.framework_delete(request=admin_request, framework=adults())
+        services.framework_delete(actor=admin_actor, framework=adults())
     with pytest.raises(ValidationError):
-        services.scale_delete(request=admin_request, scale=extent())
+        services.scale_delete(actor=admin_actor, scale=extent())
     outcome, review = recorded
     assert Outcome.objects.filter(pk=outcome.pk).exists()
     assert Review.objects.filter(pk=review.pk).exists()

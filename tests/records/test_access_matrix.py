@@ -281,9 +281,9 @@ def foreign_state(foreign: Foreign) -> dict:
 
 
 @pytest.fixture
-def foreign(roles, frameworks, request_as) -> Foreign:
+def foreign(roles, frameworks, actor_as) -> Foreign:
     """Zebedee, on other_team's caseload only, with something behind every kind of URL."""
-    request = request_as(roles.other_practitioner)
+    actor = actor_as(roles.other_practitioner)
     today = timezone.localdate()
     person = CaseloadEntryFactory(
         team=roles.other_team, person__full_name=f"Zebedee {NAME_MARKER}"
@@ -298,7 +298,7 @@ def foreign(roles, frameworks, request_as) -> Foreign:
         .first()
     )
     outcome = services.outcome_record(
-        request=request,
+        actor=actor,
         person=person,
         what_matters=f"I want to play the {OUTCOME_MARKER} at the village hall",
         framework_outcomes=[framework_outcome],
@@ -306,7 +306,7 @@ def foreign(roles, frameworks, request_as) -> Foreign:
         actions=[services.ActionData(description=f"Book the {ACTION_MARKER} room")],
     )
     review = services.review_add(
-        request=request,
+        actor=actor,
         outcome=outcome,
         reviewed_on=today - datetime.timedelta(days=1),
         point=outcome.scale.points.order_by("score").first(),
@@ -315,10 +315,10 @@ def foreign(roles, frameworks, request_as) -> Foreign:
 
     def conversation_with_agreed_outcome(kind: str) -> tuple[Conversation, AgreedOutcome]:
         conversation = conversation_services.conversation_start(
-            request=request, person=person, kind=kind, held_on=today, place=CONVERSATION_MARKER
+            actor=actor, person=person, kind=kind, held_on=today, place=CONVERSATION_MARKER
         )
         agreed = conversation_services.agreed_outcome_save(
-            request=request,
+            actor=actor,
             conversation=conversation,
             agreed=None,
             what_matters=f"Singing with the {CONVERSATION_MARKER} choir",
@@ -329,9 +329,9 @@ def foreign(roles, frameworks, request_as) -> Foreign:
     draft, agreed = conversation_with_agreed_outcome(ConversationKind.FIRST)
     recorded, _ = conversation_with_agreed_outcome(ConversationKind.OTHER)
     recorded = conversation_services.agree_save(
-        request=request, conversation=recorded, version=recorded.version
+        actor=actor, conversation=recorded, version=recorded.version
     )
-    conversation_services.conversation_confirm(request=request, conversation=recorded)
+    conversation_services.conversation_confirm(actor=actor, conversation=recorded)
     person.refresh_from_db()
     outcome.refresh_from_db()
     recorded.refresh_from_db()

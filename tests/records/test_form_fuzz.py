@@ -218,12 +218,12 @@ class Setting:
 
 
 @pytest.fixture
-def setting(client, roles, frameworks, request_as) -> Setting:
-    request = request_as(roles.practitioner)
+def setting(client, roles, frameworks, actor_as) -> Setting:
+    actor = actor_as(roles.practitioner)
     person = CaseloadEntryFactory(team=roles.team, person__full_name="Iris Mackenzie").person
     KeyPersonFactory(person=person, name="Bill Mackenzie", relationship="Husband")
     outcome = services.outcome_record(
-        request=request,
+        actor=actor,
         person=person,
         what_matters="I want to get back to my garden",
         started_on=datetime.date(2025, 1, 6),
@@ -231,7 +231,7 @@ def setting(client, roles, frameworks, request_as) -> Setting:
     )
     points = list(outcome.scale.points.order_by("score"))
     review = services.review_add(
-        request=request,
+        actor=actor,
         outcome=outcome,
         reviewed_on=datetime.date(2025, 3, 1),
         point=points[0],

@@ -11,10 +11,10 @@ PERIOD = "?period=custom&start=2025-01-01&end=2025-12-31"
 
 
 @pytest.fixture
-def build(roles, frameworks, request_as):
+def build(roles, frameworks, actor_as):
     """Make people and outcomes with reviews through the real services."""
 
-    request = request_as(roles.practitioner)
+    actor = actor_as(roles.practitioner)
 
     class Builder:
         def person(self, name: str, team=None, **fields) -> Person:
@@ -27,7 +27,7 @@ def build(roles, frameworks, request_as):
                 short_name=framework_outcome, category__framework__key="adults-community"
             )
             outcome = services.outcome_record(
-                request=request,
+                actor=actor,
                 person=person,
                 what_matters=fields.pop("what_matters", f"I want {framework_outcome.lower()}"),
                 framework_outcomes=[fo],
@@ -40,7 +40,7 @@ def build(roles, frameworks, request_as):
 
         def rate(self, outcome, day, score, narrative="", helped="", hindered=""):
             return services.review_add(
-                request=request,
+                actor=actor,
                 outcome=outcome,
                 reviewed_on=day,
                 point=outcome.scale.points.get(score=score),

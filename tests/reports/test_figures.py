@@ -131,7 +131,7 @@ def test_people_with_no_outcome_are_listed_however_long_the_caseload(manager, ro
 
 
 def test_same_day_ratings_the_later_entered_counts_and_amendments_replace(
-    manager, roles, build, request_as
+    manager, roles, build, actor_as
 ):
     person = build.person("Iris Mackenzie")
     outcome = build.outcome(person, "Seeing people", [(D(2025, 2, 1), 2)])
@@ -142,7 +142,7 @@ def test_same_day_ratings_the_later_entered_counts_and_amendments_replace(
 
     first = outcome.reviews.order_by("pk").first()
     services.review_amend(
-        request=request_as(roles.practitioner),
+        actor=actor_as(roles.practitioner),
         review=first,
         reason="Wrong score",
         reviewed_on=D(2025, 2, 1),
@@ -153,16 +153,12 @@ def test_same_day_ratings_the_later_entered_counts_and_amendments_replace(
 
 
 @pytest.mark.parametrize("period", [PERIOD, "?period=custom&start=2025-01-03&end=2025-12-30"])
-def test_people_are_counted_with_the_team_they_are_on_now(
-    manager, roles, build, request_as, period
-):
+def test_people_are_counted_with_the_team_they_are_on_now(manager, roles, build, actor_as, period):
     person = build.person("Callum Reid", team=roles.other_team)
     build.outcome(person, "Having things to do", [(D(2025, 2, 1), 2), (D(2025, 9, 1), 3)])
     page = f"/reports/teams/{roles.team.pk}/{period}"
     assert "Having things to do" not in manager.get(page).content.decode()
-    services.person_teams_change(
-        request=request_as(roles.manager), person=person, teams=[roles.team]
-    )
+    services.person_teams_change(actor=actor_as(roles.manager), person=person, teams=[roles.team])
     assert "Having things to do" in manager.get(page).content.decode()
     assert CaseloadEntry.objects.get(person=person).team == roles.team
 
@@ -314,7 +310,7 @@ def test_team_and_organisation_reports_are_for_the_right_people(client, roles, b
 
 
 def test_themes_tagged_on_reviews_are_counted_and_lead_to_the_narrative(
-    manager, roles, build, request_as
+    manager, roles, build, actor_as
 ):
     from themes.models import Theme
 
@@ -323,7 +319,7 @@ def test_themes_tagged_on_reviews_are_counted_and_lead_to_the_narrative(
     person = build.person("Iris Mackenzie")
     outcome = build.outcome(person, "Seeing people")
     services.review_add(
-        request=request_as(roles.practitioner),
+        actor=actor_as(roles.practitioner),
         outcome=outcome,
         reviewed_on=D(2025, 4, 1),
         point=outcome.scale.points.get(score=3),

@@ -39,28 +39,28 @@ def fo(name: str, framework: str = "adults-community") -> FrameworkOutcome:
 
 
 @pytest.fixture
-def history(roles, build, request_as, monkeypatch):
+def history(roles, build, actor_as, monkeypatch):
     """A year of records written through the services, touching every kind of change."""
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: TODAY)
-    practitioner = request_as(roles.practitioner)
+    practitioner = actor_as(roles.practitioner)
     transport = Theme.objects.create(organisation=roles.team.organisation, name="Transport")
     family = Theme.objects.create(organisation=roles.team.organisation, name="Family support")
     iris = build.person("Iris Mackenzie", date_of_birth=D(1941, 3, 20))
     tam = build.person("Tam Baird", date_of_birth=D(1990, 7, 1))
     agnes = build.person("Agnes Stewart", team=roles.other_team)
     services.person_teams_change(
-        request=practitioner, person=agnes, teams=[roles.team, roles.other_team]
+        actor=practitioner, person=agnes, teams=[roles.team, roles.other_team]
     )
     seeing = build.outcome(iris, "Seeing people", [(D(2025, 2, 1), 2)], started_on=D(2025, 1, 20))
     services.outcome_update(
-        request=practitioner,
+        actor=practitioner,
         outcome=seeing,
         version=Outcome.objects.get(pk=seeing.pk).version,
         framework_outcomes=[fo("Seeing people"), fo("A life of their own", "unpaid-carers")],
     )
     build.rate(seeing, D(2025, 6, 1), 5, 'She said "I go every week"', "Her daughter", "Rain")
     services.review_add(
-        request=practitioner,
+        actor=practitioner,
         outcome=seeing,
         reviewed_on=D(2025, 6, 1),
         point=seeing.scale.points.get(score=4),
@@ -70,7 +70,7 @@ def history(roles, build, request_as, monkeypatch):
     )
     safe = build.outcome(tam, "Feeling safe", [(D(2025, 3, 3), 1), (D(2025, 9, 9), 3)])
     services.review_amend(
-        request=practitioner,
+        actor=practitioner,
         review=safe.reviews.order_by("pk").first(),
         reason="Wrong score",
         reviewed_on=D(2025, 3, 3),
@@ -79,19 +79,19 @@ def history(roles, build, request_as, monkeypatch):
     )
     done = build.outcome(agnes, "Having things to do", [(D(2025, 4, 4), 4)])
     services.outcome_update(
-        request=practitioner,
+        actor=practitioner,
         outcome=done,
         version=Outcome.objects.get(pk=done.pk).version,
         status=OutcomeStatus.ACHIEVED,
         status_changed_on=D(2025, 8, 31),
     )
     services.person_update(
-        request=practitioner,
+        actor=practitioner,
         person=tam,
         version=tam.__class__.objects.get(pk=tam.pk).version,
         date_of_birth=D(1950, 1, 1),
     )
-    services.person_teams_change(request=practitioner, person=tam, teams=[roles.other_team])
+    services.person_teams_change(actor=practitioner, person=tam, teams=[roles.other_team])
     return roles
 
 
