@@ -46,6 +46,7 @@ test: setup lint check pytest
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check templates
 
 check: export DJANGO_SETTINGS_MODULE := outcomes_site.test_settings
 check: setup

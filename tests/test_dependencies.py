@@ -94,3 +94,9 @@ def test_each_dev_dependency_is_pinned_alike_in_the_dev_lock(requirement):
     name, sep, version = requirement.partition("==")
     assert sep, f"pyproject.toml should pin {requirement!r} exactly"
     assert pins(lock_lines(DEV_LOCK)[1:]).get(normalise(name)) == version
+
+
+def test_every_test_tool_is_in_the_dev_group():
+    # Keeps TEST_TOOLS honest: each name it checks for is a real dev dependency.
+    dev = {normalise(r.partition("==")[0]) for r in pyproject()["dependency-groups"]["dev"]}
+    assert {normalise(tool) for tool in TEST_TOOLS} <= dev
