@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from . import services
 from .configuration import AuditedAdmin, OwnOrganisationsOnly, site
 from .models import Membership, Organisation, OrganisationRole, Team, User
-from .selectors import organisations_administered_by
+from .roles import organisations_administered_by
 
 
 def _teams_for(request):

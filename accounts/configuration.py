@@ -30,7 +30,7 @@ from django.views.decorators.cache import never_cache
 from audit.services import changes_between
 from common.usage import describe_uses, uses_of
 
-from .selectors import is_admin, organisations_administered_by
+from .roles import is_admin, organisations_administered_by
 from .services import configuration_changed
 
 

@@ -41,11 +41,6 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Admin"
 
 
-# Roles whose members work with the people on the team's caseload. An admin
-# configures the system and sees no person record through that role alone.
-CASELOAD_ROLES = (Role.PRACTITIONER, Role.MANAGER)
-
-
 class Membership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"

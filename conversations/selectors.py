@@ -2,9 +2,10 @@
 
 from django.db.models import Prefetch, QuerySet
 
+from accounts.roles import EDIT_ROLES, VIEW_ROLES
 from common.errors import Refused
 from frameworks.models import FrameworkOutcome
-from records.selectors import EDIT_ROLES, VIEW_ROLES, people_for_user
+from records.selectors import people_for_user
 
 from .models import AgreedOutcome, Conversation, ReviewEntry
 

@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import role_required
 from accounts.models import Role
+from accounts.roles import role_required
 from common.usage import describe_uses
 
 from . import services

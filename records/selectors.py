@@ -12,15 +12,13 @@ from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, Query
 from django.utils import timezone
 
 from accounts.models import Membership, Role, Team
+from accounts.roles import EDIT_ROLES, VIEW_ROLES
 from common.errors import Refused
 from frameworks.models import FrameworkOutcome, ScaleKind
 from themes.selectors import themes_for_recording
 
 from .models import Action, CaseloadEntry, KeyPerson, Outcome, OutcomeStatus, Person, Review
 from .progress import GasRound, gas_rounds
-
-EDIT_ROLES = (Role.PRACTITIONER,)
-VIEW_ROLES = (Role.PRACTITIONER, Role.MANAGER)
 
 
 def caseload_sizes_for_teams(team_ids: Iterable[int]) -> dict[int, int]:
@@ -31,15 +29,6 @@ def caseload_sizes_for_teams(team_ids: Iterable[int]) -> dict[int, int]:
         .annotate(size=Count("person_id"))
     )
     return {row["team_id"]: row["size"] for row in rows}
-
-
-def teams_for_user(user, *, roles: Iterable[str] = VIEW_ROLES) -> QuerySet[Team]:
-    """Teams in which the user holds one of ``roles``."""
-    if not user.is_authenticated or not user.is_active:
-        return Team.objects.none()
-    return Team.objects.filter(
-        memberships__user=user, memberships__role__in=list(roles)
-    ).select_related("organisation")
 
 
 def people_for_user(user, *, roles: Iterable[str] = VIEW_ROLES) -> QuerySet[Person]:

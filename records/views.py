@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.roles import EDIT_ROLES, teams_for_user
 from audit.selectors import access_log_for_person
 from common.forms import apply_service_errors, save_versioned
 from common.pdf import pdf_response
@@ -30,7 +31,6 @@ from .forms import (
 from .models import OutcomeStatus
 from .progress import current_reviews, gas_rounds
 from .selectors import (
-    EDIT_ROLES,
     caseload_for_user,
     manages_person,
     may_edit,
@@ -38,7 +38,6 @@ from .selectors import (
     person_for_user,
     person_page,
     review_for_user,
-    teams_for_user,
     themes_for_person,
 )
 

@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import Organisation, Role, Team
+from accounts.models import Organisation, Team
 from frameworks.models import Band
 from records.models import Outcome, OutcomeStatus, Review
 from records.progress import current_reviews_query
@@ -42,32 +42,6 @@ from .tallies import AGE_BANDS  # noqa: F401  (the report form's choices)
 
 BANDS = [Band.ACHIEVED, Band.PARTLY_ACHIEVED, Band.NOT_ACHIEVED]
 LIST_LIMIT = 50
-
-
-# Who may see which report
-
-
-def managed_teams(user) -> QuerySet[Team]:
-    """Teams whose dashboards the user may see: those they manage."""
-    if not user.is_authenticated or not user.is_active:
-        return Team.objects.none()
-    return Team.objects.filter(
-        memberships__user=user, memberships__role=Role.MANAGER
-    ).select_related("organisation")
-
-
-def report_organisations(user) -> QuerySet[Organisation]:
-    """Organisations whose organisation-wide report the user may see.
-
-    Admins of any team in the organisation, and managers given the
-    organisation-wide role.
-    """
-    if not user.is_authenticated or not user.is_active:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(
-        Q(teams__memberships__user=user, teams__memberships__role=Role.ADMIN)
-        | Q(wide_roles__user=user)
-    ).distinct()
 
 
 # The figures

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from accounts.roles import managed_teams, report_organisations
 from common.charts import bar_chart
 from common.pdf import pdf_response
 
@@ -15,10 +16,8 @@ from . import services
 from .exports import csv_response, xlsx_response
 from .forms import NarrativeForm, OrganisationReportForm, PeriodForm
 from .selectors import (
-    managed_teams,
     narrative_reviews,
     organisation_rollup,
-    report_organisations,
     team_dashboard,
 )
 from .tables import (
