@@ -73,7 +73,8 @@ bench-reports: setup
 # requirements.lock is what production installs: [project].dependencies and what
 # they pull in, resolved in a clean venv. requirements-dev.lock starts with
 # `-r requirements.lock` and pins only what the dev group adds on top, resolved
-# with the production pins held. (PIP_CONSTRAINT=old.lock holds other versions too.)
+# with the production pins held. To re-lock without upgrading what is already
+# pinned, name the old pins: PIP_CONSTRAINT=old-pins.txt make lock.
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/python -c 'import tomllib; d = tomllib.load(open("pyproject.toml", "rb")); print("\n".join(d["project"]["dependencies"]))' > .lock-venv/prod.txt
