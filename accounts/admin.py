@@ -5,7 +5,7 @@ the users who are members of those teams (and new users not in any team yet),
 and memberships of those teams.
 """
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.core.exceptions import ValidationError
@@ -268,13 +268,6 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         self._switch(request, queryset, services.user_reactivate, "reactivated")
 
     def _switch(self, request, queryset, service, done: str) -> None:
-        changed = 0
-        for user in queryset:
-            try:
-                service(actor=request.actor, user=user)
-            except ValidationError as error:
-                self.message_user(request, f"{user}: {' '.join(error.messages)}", messages.WARNING)
-            else:
-                changed += 1
-        if changed:
-            self.message_user(request, f"{changed} user(s) {done}.", messages.SUCCESS)
+        self.switch_each(
+            request, queryset, lambda user: service(actor=request.actor, user=user), done
+        )

@@ -19,7 +19,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -130,6 +130,21 @@ class AuditedAdmin(admin.ModelAdmin):
         configuration_changed(
             actor=request.actor, obj=obj, action=action, before=before, after=after, summary=summary
         )
+
+    def switch_each(self, request, queryset, switch, done: str) -> None:
+        """Run ``switch`` (a service: retire, deactivate...) on each selected object,
+        then say how many changed and why any did not."""
+        changed = 0
+        for obj in queryset:
+            try:
+                switch(obj)
+            except ValidationError as error:
+                self.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.WARNING)
+            else:
+                changed += 1
+        if changed:
+            noun = self.model._meta.verbose_name
+            self.message_user(request, f"{changed} {noun}(s) {done}.", messages.SUCCESS)
 
     def _before(self, obj) -> dict:
         saved = type(obj)._base_manager.filter(pk=obj.pk).first() if obj.pk else None

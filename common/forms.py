@@ -1,7 +1,7 @@
 """Form pieces every app's forms share: dates, long text, safe id choices, and
 saving a versioned record without losing what was typed."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django import forms
@@ -109,3 +109,23 @@ class VersionedForm(forms.Form):
     """Carries the version the user started from, so a later save can spot a conflict."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def initial_from(obj, fields: Iterable[str], **values) -> dict:
+    """A form's starting values: each of ``fields`` as ``obj`` has it, unless given."""
+    return {
+        name: values[name] if name in values else getattr(obj, name) for name in fields
+    } | values
+
+
+def rows_of(formset, make: Callable, *, keep: Callable[[dict], object] = bool) -> list:
+    """``make(**row)`` for each row of ``formset`` that ``keep`` accepts, in order.
+
+    Rows left empty, or marked for deletion, are left out.
+    """
+    rows = []
+    for form in formset.forms:
+        row = {name: value for name, value in form.cleaned_data.items() if name != "DELETE"}
+        if row and not form.cleaned_data.get("DELETE") and keep(row):
+            rows.append(make(**row))
+    return rows

@@ -56,6 +56,9 @@ class StartForm(forms.Form):
         if not person.key_people.exists():
             del self.fields["key_people"]
 
+    def clean_key_people(self) -> list:
+        return list(self.cleaned_data["key_people"] or [])
+
 
 class OtherParticipantForm(forms.Form):
     kind = forms.ChoiceField(
@@ -67,6 +70,9 @@ class OtherParticipantForm(forms.Form):
     role = forms.CharField(
         label="Relationship, discipline or organisation", max_length=SHORT_TEXT, required=False
     )
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data["kind"] or ParticipantKind.PRACTITIONER
 
 
 OtherParticipantFormSet = forms.formset_factory(OtherParticipantForm, extra=3, max_num=20)
@@ -231,6 +237,8 @@ class ReviewEntryForm(forms.Form):
         data = super().clean()
         if data.get("plan_needs_change") and not data.get("plan_change"):
             self.add_error("plan_change", "Say how the plan should change.")
+        for name in ("helped_themes", "hindered_themes"):
+            data[name] = tuple(data.get(name) or ())
         return data
 
 

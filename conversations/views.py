@@ -6,8 +6,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from common.forms import SaveResult, VersionedForm, apply_service_errors, save_versioned
-from records.forms import ActionFormSet, actions_from_formset
+from common.forms import (
+    SaveResult,
+    VersionedForm,
+    apply_service_errors,
+    initial_from,
+    rows_of,
+    save_versioned,
+)
+from records.forms import ActionForm, ActionFormSet, actions_from_formset
 from records.quality import outcome_prompts, review_prompts
 from records.selectors import person_for_user, themes_for_person
 from records.services import person_viewed
@@ -17,12 +24,15 @@ from .forms import (
     AddendumForm,
     AgreedOutcomeForm,
     AgreeForm,
+    CandidateForm,
     CandidateFormSet,
     ExchangeForm,
     NegotiateForm,
     OtherParticipantFormSet,
+    PerspectiveForm,
     PerspectiveFormSet,
     ReviewEntryForm,
+    RiskForm,
     RiskFormSet,
     StartForm,
 )
@@ -83,27 +93,12 @@ def conversation_start(request: HttpRequest, person_id: int) -> HttpResponse:
     form = StartForm(request.POST or None, person=person)
     others = OtherParticipantFormSet(request.POST or None, prefix="others")
     if request.method == "POST" and form.is_valid() and others.is_valid():
-        data = form.cleaned_data
         try:
             conversation = services.conversation_start(
                 actor=request.actor,
                 person=person,
-                kind=data["kind"],
-                held_on=data["held_on"],
-                place=data["place"],
-                channels=data["channels"],
-                communication_support=data["communication_support"],
-                person_took_part=data["person_took_part"],
-                key_people=list(data.get("key_people") or []),
-                others=[
-                    services.ParticipantData(
-                        kind=f.cleaned_data["kind"] or "practitioner",
-                        name=f.cleaned_data["name"],
-                        role=f.cleaned_data["role"],
-                    )
-                    for f in others.forms
-                    if f.cleaned_data.get("name")
-                ],
+                others=rows_of(others, services.ParticipantData, keep=lambda row: row["name"]),
+                **form.cleaned_data,
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -135,33 +130,19 @@ def conversation_exchange(request: HttpRequest, conversation_id: int) -> HttpRes
         return redirect("conversation_detail", conversation_id=conversation_id)
     participants = list(conversation.participants.all())
     data = request.POST or None
-    form = ExchangeForm(
-        data,
-        initial={
-            "version": conversation.version,
-            "strengths_person": conversation.strengths_person,
-            "strengths_family": conversation.strengths_family,
-            "strengths_community": conversation.strengths_community,
-        },
-    )
+    form = ExchangeForm(data, initial=initial_from(conversation, ExchangeForm.base_fields))
     perspectives = PerspectiveFormSet(
         data,
         prefix="views",
         initial=[
-            {
-                "participant_id": p.pk,
-                "what_matters": p.what_matters,
-                "why": p.why,
-                "in_own_words": p.in_own_words,
-            }
-            for p in participants
+            initial_from(p, PerspectiveForm.base_fields, participant_id=p.pk) for p in participants
         ],
     )
     candidates = CandidateFormSet(
         data,
         prefix="candidates",
         initial=[
-            {"statement": c.statement, "suggested": c.suggested_id}
+            initial_from(c, CandidateForm.base_fields, suggested=c.suggested_id)
             for c in conversation.candidates.all()
         ],
     )
@@ -171,21 +152,11 @@ def conversation_exchange(request: HttpRequest, conversation_id: int) -> HttpRes
             lambda: services.exchange_save(
                 actor=request.actor,
                 conversation=conversation,
-                version=form.cleaned_data["version"],
-                perspectives=[
-                    services.PerspectiveData(**f.cleaned_data) for f in perspectives.forms
-                ],
-                strengths_person=form.cleaned_data["strengths_person"],
-                strengths_family=form.cleaned_data["strengths_family"],
-                strengths_community=form.cleaned_data["strengths_community"],
-                candidates=[
-                    services.CandidateData(
-                        statement=f.cleaned_data["statement"].strip(),
-                        suggested=f.cleaned_data["suggested"],
-                    )
-                    for f in candidates.forms
-                    if f.cleaned_data.get("statement")
-                ],
+                perspectives=rows_of(perspectives, services.PerspectiveData),
+                candidates=rows_of(
+                    candidates, services.CandidateData, keep=lambda row: row["statement"]
+                ),
+                **form.cleaned_data,
             ),
         )
         if result.saved:
@@ -210,22 +181,11 @@ def conversation_negotiate(request: HttpRequest, conversation_id: int) -> HttpRe
     if conversation is None:
         return redirect("conversation_detail", conversation_id=conversation_id)
     data = request.POST or None
-    form = NegotiateForm(
-        data, initial={"version": conversation.version, "differences": conversation.differences}
-    )
+    form = NegotiateForm(data, initial=initial_from(conversation, NegotiateForm.base_fields))
     risks = RiskFormSet(
         data,
         prefix="risks",
-        initial=[
-            {
-                "risk": r.risk,
-                "persons_view": r.persons_view,
-                "agreed_reasonable": r.agreed_reasonable,
-                "safeguards": r.safeguards,
-                "look_again_on": r.look_again_on,
-            }
-            for r in conversation.risks.all()
-        ],
+        initial=[initial_from(r, RiskForm.base_fields) for r in conversation.risks.all()],
     )
     if request.method == "POST" and form.is_valid() and risks.is_valid():
         result = save_versioned(
@@ -233,13 +193,8 @@ def conversation_negotiate(request: HttpRequest, conversation_id: int) -> HttpRe
             lambda: services.negotiate_save(
                 actor=request.actor,
                 conversation=conversation,
-                version=form.cleaned_data["version"],
-                differences=form.cleaned_data["differences"],
-                risks=[
-                    services.RiskData(**f.cleaned_data)
-                    for f in risks.forms
-                    if f.cleaned_data.get("risk")
-                ],
+                risks=rows_of(risks, services.RiskData, keep=lambda row: row["risk"]),
+                **form.cleaned_data,
             ),
         )
         if result.saved:
@@ -267,17 +222,13 @@ def conversation_agree(request: HttpRequest, conversation_id: int) -> HttpRespon
     if conversation is None:
         return redirect("conversation_detail", conversation_id=conversation_id)
     form = AgreeForm(
-        request.POST or None,
-        initial={"version": conversation.version, "not_agreed": conversation.not_agreed},
+        request.POST or None, initial=initial_from(conversation, AgreeForm.base_fields)
     )
     if request.method == "POST" and form.is_valid():
         result = save_versioned(
             form,
             lambda: services.agree_save(
-                actor=request.actor,
-                conversation=conversation,
-                version=form.cleaned_data["version"],
-                not_agreed=form.cleaned_data["not_agreed"],
+                actor=request.actor, conversation=conversation, **form.cleaned_data
             ),
         )
         if result.saved:
@@ -304,23 +255,12 @@ def agreed_outcome_edit(
         return redirect("conversation_detail", conversation_id=conversation_id)
     agreed = agreed_outcome_for_user(conversation, agreed_id) if agreed_id else None
     if agreed:
-        initial = {
-            field: getattr(agreed, field)
-            for field in (
-                "what_matters",
-                "in_own_words",
-                "why_it_matters",
-                "person_contribution",
-                "family_contribution",
-                "practitioner_contribution",
-                "community_contribution",
-                "next_review_on",
-            )
-        } | {"framework_outcomes": list(agreed.framework_outcomes.all())}
-        action_initial = [
-            {"description": a.description, "who": a.who, "when": a.when, "where": a.where}
-            for a in agreed.actions.all()
-        ]
+        initial = initial_from(
+            agreed,
+            AgreedOutcomeForm.base_fields,
+            framework_outcomes=list(agreed.framework_outcomes.all()),
+        )
+        action_initial = [initial_from(a, ActionForm.base_fields) for a in agreed.actions.all()]
     else:
         candidate = conversation.candidates.filter(pk=request.GET.get("candidate") or 0).first()
         initial = {}
@@ -397,32 +337,19 @@ def conversation_review(request: HttpRequest, conversation_id: int) -> HttpRespo
             prefix=f"o{entry.outcome_id}",
             outcome=entry.outcome,
             themes=themes,
-            initial={
-                "helped_themes": list(entry.helped_themes.all()),
-                "hindered_themes": list(entry.hindered_themes.all()),
-                "point": entry.point,
-                "narrative": entry.narrative,
-                "what_helped": entry.what_helped,
-                "what_hindered": entry.what_hindered,
-                "unintended_outcomes": entry.unintended_outcomes,
-                "plan_needs_change": entry.plan_needs_change,
-                "plan_change": entry.plan_change,
-                "next_review_on": entry.next_review_on or entry.outcome.next_review_on,
-            },
+            initial=initial_from(
+                entry,
+                ReviewEntryForm.base_fields,
+                helped_themes=list(entry.helped_themes.all()),
+                hindered_themes=list(entry.hindered_themes.all()),
+                next_review_on=entry.next_review_on or entry.outcome.next_review_on,
+            ),
         )
         for entry in entries
     ]
     if request.method == "POST" and version_form.is_valid() and all(f.is_valid() for f in forms_):
         entries_data = [
-            services.ReviewEntryData(
-                outcome_id=f.outcome.pk,
-                **f.cleaned_data
-                | {
-                    "helped_themes": tuple(f.cleaned_data.get("helped_themes") or ()),
-                    "hindered_themes": tuple(f.cleaned_data.get("hindered_themes") or ()),
-                },
-            )
-            for f in forms_
+            services.ReviewEntryData(outcome_id=f.outcome.pk, **f.cleaned_data) for f in forms_
         ]
         result = save_versioned(
             version_form,

@@ -3,6 +3,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 
 
 class Band(models.TextChoices):
@@ -79,6 +80,9 @@ class RatingScale(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("scale_detail", args=[self.pk])
 
     @property
     def is_current(self) -> bool:
@@ -158,6 +162,9 @@ class Framework(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("framework_detail", args=[self.pk])
 
     @property
     def is_current(self) -> bool:

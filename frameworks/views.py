@@ -5,6 +5,8 @@ decide between changing a version in place and making a new one.
 """
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -43,6 +45,16 @@ admin_only = role_required(Role.ADMIN)
 
 def _message_for(error: ValidationError) -> str:
     return " ".join(error.messages)
+
+
+def _saved(request, before: Framework | RatingScale, saved, kept: str) -> HttpResponse:
+    """Say whether a change was made in place or as a new version, and show the result."""
+    if saved.pk != before.pk:
+        messages.success(request, f"Saved as version {saved.version}. {kept}")
+    else:
+        noun = "framework" if isinstance(saved, Framework) else "scale"
+        messages.success(request, f"The {noun} has been saved.")
+    return redirect(saved)
 
 
 @admin_only
@@ -116,15 +128,13 @@ def framework_edit(request: HttpRequest, framework_id: int) -> HttpResponse:
         except ValidationError as error:
             form.show_errors(error)
         else:
-            if saved.pk != framework.pk:
-                messages.success(
-                    request,
-                    f"Saved as version {saved.version}. Outcomes recorded under version "
-                    f"{framework.version} keep the wording they were recorded with.",
-                )
-            else:
-                messages.success(request, "The framework has been saved.")
-            return redirect("framework_detail", framework_id=saved.pk)
+            return _saved(
+                request,
+                framework,
+                saved,
+                f"Outcomes recorded under version {framework.version} keep the wording "
+                "they were recorded with.",
+            )
     return _tree_page(
         request, form, framework=framework, title=f"Change the framework: {framework.name}"
     )
@@ -150,40 +160,6 @@ def framework_copy(request: HttpRequest, framework_id: int) -> HttpResponse:
     return render(request, "frameworks/framework_copy.html", {"form": form, "framework": framework})
 
 
-def _framework_action(request, framework_id: int, service, done: str) -> HttpResponse:
-    framework = get_object_or_404(Framework, pk=framework_id)
-    try:
-        service(actor=request.actor, framework=framework)
-    except ValidationError as error:
-        messages.error(request, _message_for(error))
-    else:
-        messages.success(request, done)
-    return redirect("framework_detail", framework_id=framework.pk)
-
-
-@admin_only
-@require_POST
-def framework_retire(request: HttpRequest, framework_id: int) -> HttpResponse:
-    return _framework_action(
-        request,
-        framework_id,
-        services.framework_retire,
-        "The framework is retired: it is no longer offered for new outcomes. "
-        "Outcomes already recorded keep it, and it stays in reports.",
-    )
-
-
-@admin_only
-@require_POST
-def framework_reinstate(request: HttpRequest, framework_id: int) -> HttpResponse:
-    return _framework_action(
-        request,
-        framework_id,
-        services.framework_reinstate,
-        "The framework is offered for new outcomes again.",
-    )
-
-
 @admin_only
 def framework_delete(request: HttpRequest, framework_id: int) -> HttpResponse:
     framework = get_object_or_404(Framework, pk=framework_id)
@@ -203,38 +179,6 @@ def framework_delete(request: HttpRequest, framework_id: int) -> HttpResponse:
         "frameworks/framework_delete.html",
         {"framework": framework, "uses": describe_uses(uses)},
     )
-
-
-def _outcome_action(request, outcome_id: int, *, retire: bool) -> HttpResponse:
-    outcome = get_object_or_404(
-        FrameworkOutcome.objects.select_related("category__framework"), pk=outcome_id
-    )
-    service = services.framework_outcome_retire if retire else services.framework_outcome_reinstate
-    try:
-        service(actor=request.actor, outcome=outcome)
-    except ValidationError as error:
-        messages.error(request, _message_for(error))
-    else:
-        messages.success(
-            request,
-            f"“{outcome.short_name}” is retired: it is no longer offered for new outcomes, "
-            "and stays on the records and in the reports that have it."
-            if retire
-            else f"“{outcome.short_name}” is offered for new outcomes again.",
-        )
-    return redirect("framework_detail", framework_id=outcome.category.framework_id)
-
-
-@admin_only
-@require_POST
-def framework_outcome_retire(request: HttpRequest, outcome_id: int) -> HttpResponse:
-    return _outcome_action(request, outcome_id, retire=True)
-
-
-@admin_only
-@require_POST
-def framework_outcome_reinstate(request: HttpRequest, outcome_id: int) -> HttpResponse:
-    return _outcome_action(request, outcome_id, retire=False)
 
 
 @admin_only
@@ -333,48 +277,14 @@ def scale_edit(request: HttpRequest, scale_id: int) -> HttpResponse:
         except ValidationError as error:
             form.show_errors(error)
         else:
-            if saved.pk != scale.pk:
-                messages.success(
-                    request,
-                    f"Saved as version {saved.version}. Ratings made on version "
-                    f"{scale.version} keep the meaning they were made with; frameworks on "
-                    "this scale now use the new version.",
-                )
-            else:
-                messages.success(request, "The scale has been saved.")
-            return redirect("scale_detail", scale_id=saved.pk)
+            return _saved(
+                request,
+                scale,
+                saved,
+                f"Ratings made on version {scale.version} keep the meaning they were made "
+                "with; frameworks on this scale now use the new version.",
+            )
     return _scale_page(request, form, scale=scale, title=f"Change the scale: {scale.name}")
-
-
-def _scale_action(request, scale_id: int, service, done: str) -> HttpResponse:
-    scale = get_object_or_404(RatingScale, pk=scale_id)
-    try:
-        service(actor=request.actor, scale=scale)
-    except ValidationError as error:
-        messages.error(request, _message_for(error))
-    else:
-        messages.success(request, done)
-    return redirect("scale_detail", scale_id=scale.pk)
-
-
-@admin_only
-@require_POST
-def scale_retire(request: HttpRequest, scale_id: int) -> HttpResponse:
-    return _scale_action(
-        request,
-        scale_id,
-        services.scale_retire,
-        "The scale is retired: it is no longer offered for frameworks. "
-        "Ratings already made on it keep their meaning.",
-    )
-
-
-@admin_only
-@require_POST
-def scale_reinstate(request: HttpRequest, scale_id: int) -> HttpResponse:
-    return _scale_action(
-        request, scale_id, services.scale_reinstate, "The scale is offered for frameworks again."
-    )
 
 
 @admin_only
@@ -397,3 +307,77 @@ def scale_delete(request: HttpRequest, scale_id: int) -> HttpResponse:
         "frameworks/scale_delete.html",
         {"scale": scale, "uses": uses, "frameworks": frameworks},
     )
+
+
+# Retiring and reinstating ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Retirement:
+    """How one kind of thing is retired and reinstated from its admin page."""
+
+    load: Callable[[int], object]
+    retire: Callable
+    reinstate: Callable
+    keyword: str  # the services' name for the thing
+    retired: str  # what retiring means, with {name}
+    reinstated: str
+    back: Callable[[object], str]  # the page to go back to
+
+
+def _retirement_view(kind: Retirement, *, retire: bool) -> Callable:
+    @admin_only
+    @require_POST
+    def view(request: HttpRequest, **ids) -> HttpResponse:
+        thing = kind.load(*ids.values())
+        service = kind.retire if retire else kind.reinstate
+        try:
+            service(actor=request.actor, **{kind.keyword: thing})
+        except ValidationError as error:
+            messages.error(request, _message_for(error))
+        else:
+            done = kind.retired if retire else kind.reinstated
+            messages.success(request, done.format(name=getattr(thing, "short_name", "")))
+        return redirect(kind.back(thing))
+
+    return view
+
+
+FRAMEWORK = Retirement(
+    load=lambda pk: get_object_or_404(Framework, pk=pk),
+    retire=services.framework_retire,
+    reinstate=services.framework_reinstate,
+    keyword="framework",
+    retired="The framework is retired: it is no longer offered for new outcomes. "
+    "Outcomes already recorded keep it, and it stays in reports.",
+    reinstated="The framework is offered for new outcomes again.",
+    back=lambda framework: framework.get_absolute_url(),
+)
+FRAMEWORK_OUTCOME = Retirement(
+    load=lambda pk: get_object_or_404(
+        FrameworkOutcome.objects.select_related("category__framework"), pk=pk
+    ),
+    retire=services.framework_outcome_retire,
+    reinstate=services.framework_outcome_reinstate,
+    keyword="outcome",
+    retired="“{name}” is retired: it is no longer offered for new outcomes, "
+    "and stays on the records and in the reports that have it.",
+    reinstated="“{name}” is offered for new outcomes again.",
+    back=lambda outcome: outcome.category.framework.get_absolute_url(),
+)
+SCALE = Retirement(
+    load=lambda pk: get_object_or_404(RatingScale, pk=pk),
+    retire=services.scale_retire,
+    reinstate=services.scale_reinstate,
+    keyword="scale",
+    retired="The scale is retired: it is no longer offered for frameworks. "
+    "Ratings already made on it keep their meaning.",
+    reinstated="The scale is offered for frameworks again.",
+    back=lambda scale: scale.get_absolute_url(),
+)
+framework_retire = _retirement_view(FRAMEWORK, retire=True)
+framework_reinstate = _retirement_view(FRAMEWORK, retire=False)
+framework_outcome_retire = _retirement_view(FRAMEWORK_OUTCOME, retire=True)
+framework_outcome_reinstate = _retirement_view(FRAMEWORK_OUTCOME, retire=False)
+scale_retire = _retirement_view(SCALE, retire=True)
+scale_reinstate = _retirement_view(SCALE, retire=False)

@@ -9,13 +9,14 @@ from common.forms import (
     IdMultipleChoiceField,
     VersionedForm,
     date_field,
+    rows_of,
     text_area,
 )
 from frameworks.models import FrameworkOutcome
 from frameworks.selectors import outcomes_for_recording
 
 from .models import EngagementChannel, OutcomeStatus
-from .services import ActionData
+from .services import ActionData, KeyPersonData
 
 
 class PersonForm(VersionedForm):
@@ -178,19 +179,14 @@ class ActionForm(forms.Form):
 ActionFormSet = forms.formset_factory(ActionForm, extra=2, can_delete=True, max_num=30)
 
 
-def actions_from_formset(formset) -> list:
+def actions_from_formset(formset) -> list[ActionData]:
     """The filled-in, not-deleted action rows as service data."""
+    return rows_of(formset, ActionData, keep=lambda row: row["description"])
 
-    return [
-        ActionData(
-            description=f.cleaned_data["description"].strip(),
-            who=f.cleaned_data["who"].strip(),
-            when=f.cleaned_data["when"].strip(),
-            where=f.cleaned_data["where"].strip(),
-        )
-        for f in formset.forms
-        if f.cleaned_data and f.cleaned_data.get("description") and not f.cleaned_data.get("DELETE")
-    ]
+
+def key_people_from_formset(formset) -> list[KeyPersonData]:
+    """The filled-in, not-deleted key people as service data."""
+    return rows_of(formset, KeyPersonData, keep=lambda row: row["name"])
 
 
 class ReviewForm(forms.Form):

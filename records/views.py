@@ -11,22 +11,25 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import EDIT_ROLES, teams_for_user
 from audit.selectors import access_log_for_person
-from common.forms import apply_service_errors, save_versioned
+from common.forms import apply_service_errors, initial_from, save_versioned
 from common.pdf import pdf_response
 from common.rating_chart import rating_chart
 
 from . import hooks, services
 from .forms import (
+    ActionForm,
     ActionFormSet,
     AmendReviewForm,
     CaseloadFilterForm,
     CloseForm,
+    KeyPersonForm,
     KeyPersonFormSet,
     NewReviewForm,
     OutcomeForm,
     PersonForm,
     TeamsForm,
     actions_from_formset,
+    key_people_from_formset,
 )
 from .models import OutcomeStatus
 from .progress import current_reviews, gas_rounds
@@ -72,19 +75,6 @@ def caseload(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _key_people_data(formset) -> list[services.KeyPersonData]:
-    return [
-        services.KeyPersonData(
-            name=f.cleaned_data["name"].strip(),
-            relationship=f.cleaned_data["relationship"].strip(),
-            contact=f.cleaned_data["contact"].strip(),
-            may_speak_for_person=f.cleaned_data["may_speak_for_person"],
-        )
-        for f in formset.forms
-        if f.cleaned_data and f.cleaned_data.get("name") and not f.cleaned_data.get("DELETE")
-    ]
-
-
 def person_add(request: HttpRequest) -> HttpResponse:
     teams = teams_for_user(request.user, roles=EDIT_ROLES).order_by("name")
     if not teams.exists():
@@ -95,7 +85,7 @@ def person_add(request: HttpRequest) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             person = services.person_create(
-                actor=request.actor, key_people=_key_people_data(key_people), **data
+                actor=request.actor, key_people=key_people_from_formset(key_people), **data
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -112,20 +102,12 @@ def person_add(request: HttpRequest) -> HttpResponse:
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     person = person_for_user(request.user, person_id, edit=True)
     conflict = None
-    initial = {f: getattr(person, f) for f in services.PERSON_FIELDS} | {"version": person.version}
+    initial = initial_from(person, services.PERSON_FIELDS, version=person.version)
     form = PersonForm(request.POST or None, initial=initial)
     key_people = KeyPersonFormSet(
         request.POST or None,
         prefix="key",
-        initial=[
-            {
-                "name": kp.name,
-                "relationship": kp.relationship,
-                "contact": kp.contact,
-                "may_speak_for_person": kp.may_speak_for_person,
-            }
-            for kp in person.key_people.all()
-        ],
+        initial=[initial_from(kp, KeyPersonForm.base_fields) for kp in person.key_people.all()],
     )
     if request.method == "POST" and form.is_valid() and key_people.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -135,7 +117,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
                 actor=request.actor,
                 person=person,
                 version=form.cleaned_data["version"],
-                key_people=_key_people_data(key_people),
+                key_people=key_people_from_formset(key_people),
                 **data,
             ),
         )
@@ -361,19 +343,18 @@ def outcome_edit(request: HttpRequest, outcome_id: int) -> HttpResponse:
     outcome = outcome_for_user(request.user, outcome_id, edit=True)
     person = outcome.person
     conflict = None
-    initial = {f: getattr(outcome, f) for f in services.OUTCOME_FIELDS} | {
-        "version": outcome.version,
-        "framework_outcomes": list(outcome.framework_outcomes.all()),
-    }
+    initial = initial_from(
+        outcome,
+        services.OUTCOME_FIELDS,
+        version=outcome.version,
+        framework_outcomes=list(outcome.framework_outcomes.all()),
+    )
     form = OutcomeForm(request.POST or None, initial=initial, linked=initial["framework_outcomes"])
     form.rebind_kwargs = {"linked": initial["framework_outcomes"]}
     actions = ActionFormSet(
         request.POST or None,
         prefix="actions",
-        initial=[
-            {"description": a.description, "who": a.who, "when": a.when, "where": a.where}
-            for a in outcome.actions.all()
-        ],
+        initial=[initial_from(a, ActionForm.base_fields) for a in outcome.actions.all()],
     )
     if request.method == "POST" and form.is_valid() and actions.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -433,14 +414,12 @@ def review_add(request: HttpRequest, outcome_id: int) -> HttpResponse:
 def review_amend(request: HttpRequest, review_id: int) -> HttpResponse:
     review = review_for_user(request.user, review_id, edit=True)
     outcome = review.outcome
-    initial = {
-        field: getattr(review, field)
-        for field in (*services.REVIEW_TEXT_FIELDS, "reviewed_on", "plan_needs_change")
-    } | {
-        "point": review.point,
-        "helped_themes": list(review.helped_themes.all()),
-        "hindered_themes": list(review.hindered_themes.all()),
-    }
+    initial = initial_from(
+        review,
+        (*services.REVIEW_TEXT_FIELDS, "reviewed_on", "plan_needs_change", "point"),
+        helped_themes=list(review.helped_themes.all()),
+        hindered_themes=list(review.hindered_themes.all()),
+    )
     form = AmendReviewForm(
         request.POST or None,
         scale=outcome.scale,

@@ -1,7 +1,6 @@
 """Configuration pages for themes of what helps and what hinders."""
 
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 
 from accounts.configuration import AuditedAdmin, OwnOrganisationsOnly, site
 
@@ -48,13 +47,6 @@ class ThemeAdmin(OwnOrganisationsOnly, AuditedAdmin):
         self._switch(request, queryset, services.theme_reinstate, "offered again")
 
     def _switch(self, request, queryset, service, done: str) -> None:
-        changed = 0
-        for theme in queryset:
-            try:
-                service(actor=request.actor, theme=theme)
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.WARNING)
-            else:
-                changed += 1
-        if changed:
-            self.message_user(request, f"{changed} theme(s) {done}.", messages.SUCCESS)
+        self.switch_each(
+            request, queryset, lambda theme: service(actor=request.actor, theme=theme), done
+        )
