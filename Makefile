@@ -47,6 +47,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djhtml --check templates
+	$(BIN)/lint-imports
 
 check: export DJANGO_SETTINGS_MODULE := outcomes_site.test_settings
 check: setup

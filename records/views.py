@@ -101,7 +101,6 @@ def person_add(request: HttpRequest) -> HttpResponse:
 
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     person = person_for_user(request.user, person_id, edit=True)
-    conflict = None
     initial = initial_from(person, services.PERSON_FIELDS, version=person.version)
     form = PersonForm(request.POST or None, initial=initial)
     key_people = KeyPersonFormSet(
@@ -109,35 +108,43 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
         prefix="key",
         initial=[initial_from(kp, KeyPersonForm.base_fields) for kp in person.key_people.all()],
     )
+    page = {"form": form, "key_people": key_people, "person": person}
     if request.method == "POST" and form.is_valid() and key_people.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        result = save_versioned(
+        saved, shown = _save_versioned_record(
+            request,
             form,
             lambda: services.person_update(
                 actor=request.actor,
                 person=person,
-                version=form.cleaned_data["version"],
                 key_people=key_people_from_formset(key_people),
-                **data,
+                **form.cleaned_data,
             ),
+            done="The details have been saved.",
+            fields=services.PERSON_FIELDS,
         )
-        if result.saved:
-            messages.success(request, "The details have been saved.")
+        if saved:
             return redirect("person_detail", person_id=person.pk)
-        form, conflict = result.form, result.conflict
+        page |= shown
     return render(
         request,
         "records/person_form.html",
-        {
-            "form": form,
-            "key_people": key_people,
-            "person": person,
-            "conflict": conflict,
-            "conflict_values": conflict
-            and _conflict_values(form, conflict, services.PERSON_FIELDS),
-            "title": f"Change details: {person.full_name}",
-        },
+        {**page, "title": f"Change details: {person.full_name}"},
     )
+
+
+def _save_versioned_record(request, form, save, *, done: str, fields) -> tuple[bool, dict]:
+    """Save a record changed on ``form``: whether it was saved, and if not, what the
+    page shows again (the form as typed, and the version someone else saved meanwhile)."""
+    result = save_versioned(form, save)
+    if result.saved:
+        messages.success(request, done)
+        return True, {}
+    conflict = result.conflict
+    return False, {
+        "form": result.form,
+        "conflict": conflict,
+        "conflict_values": conflict and _conflict_values(result.form, conflict, fields),
+    }
 
 
 def _conflict_values(form, current, fields) -> list[tuple[str, str]]:
@@ -342,7 +349,6 @@ def outcome_add(request: HttpRequest, person_id: int) -> HttpResponse:
 def outcome_edit(request: HttpRequest, outcome_id: int) -> HttpResponse:
     outcome = outcome_for_user(request.user, outcome_id, edit=True)
     person = outcome.person
-    conflict = None
     initial = initial_from(
         outcome,
         services.OUTCOME_FIELDS,
@@ -356,33 +362,28 @@ def outcome_edit(request: HttpRequest, outcome_id: int) -> HttpResponse:
         prefix="actions",
         initial=[initial_from(a, ActionForm.base_fields) for a in outcome.actions.all()],
     )
+    page = {"form": form, "actions": actions, "person": person, "outcome": outcome}
     if request.method == "POST" and form.is_valid() and actions.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        result = save_versioned(
+        saved, shown = _save_versioned_record(
+            request,
             form,
             lambda: services.outcome_update(
                 actor=request.actor,
                 outcome=outcome,
-                version=form.cleaned_data["version"],
                 actions=actions_from_formset(actions),
-                **data,
+                **form.cleaned_data,
             ),
+            done="The outcome has been saved.",
+            fields=services.OUTCOME_FIELDS,
         )
-        if result.saved:
-            messages.success(request, "The outcome has been saved.")
+        if saved:
             return redirect("person_detail", person_id=person.pk)
-        form, conflict = result.form, result.conflict
+        page |= shown
     return render(
         request,
         "records/outcome_form.html",
         {
-            "form": form,
-            "actions": actions,
-            "person": person,
-            "outcome": outcome,
-            "conflict": conflict,
-            "conflict_values": conflict
-            and _conflict_values(form, conflict, services.OUTCOME_FIELDS),
+            **page,
             "title": "Change an outcome",
         },
     )
