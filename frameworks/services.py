@@ -41,8 +41,6 @@ from .models import (
     ScalePoint,
 )
 from .selectors import (
-    FRAMEWORK_EVENTS,
-    SCALE_EVENTS,
     framework_uses,
     framework_version_uses,
     frameworks_on_scale,
@@ -140,29 +138,14 @@ def _raise(problems: Iterable[Problem]) -> None:
         raise ValidationError(errors)
 
 
-def _audit(
-    actor: Actor,
-    *,
-    action: str,
-    object_type: str,
-    object_id: int,
-    summary: str,
-    changes: dict | None = None,
-) -> None:
-    audit_record(
-        actor=actor, action=action, on=(object_type, object_id), summary=summary, changes=changes
-    )
-
-
 def _set_retired(actor: Actor, thing: Framework | RatingScale, *, retire: bool, noun: str) -> None:
     """Retire or reinstate a locked framework or scale, and audit it."""
     thing.retired_at = timezone.now() if retire else None
     thing.save(update_fields=["retired_at"])
-    _audit(
-        actor,
+    audit_record(
+        actor=actor,
         action="retire" if retire else "reinstate",
-        object_type=SCALE_EVENTS if isinstance(thing, RatingScale) else FRAMEWORK_EVENTS,
-        object_id=thing.pk,
+        on=thing,
         summary=f"{noun} {'retired' if retire else 'reinstated'}",
         changes={"retired": [not retire, retire]},
     )
@@ -209,11 +192,10 @@ def scale_create(*, actor: Actor, spec: ScaleSpec, key: str = "") -> RatingScale
         key=key, name=spec.name, kind=spec.kind, description=spec.description
     )
     _write_points(scale, spec)
-    _audit(
-        actor,
+    audit_record(
+        actor=actor,
         action="create",
-        object_type=SCALE_EVENTS,
-        object_id=scale.pk,
+        on=scale,
         summary="Rating scale created",
         changes={"name": [None, scale.name], "points": [None, _point_lines(spec)]},
     )
@@ -261,11 +243,10 @@ def scale_update(*, actor: Actor, scale: RatingScale, spec: ScaleSpec) -> Rating
         current.save(update_fields=["name", "kind", "description"])
         ScalePoint.objects.filter(scale=current).delete()
         _write_points(current, spec)
-        _audit(
-            actor,
+        audit_record(
+            actor=actor,
             action="update",
-            object_type=SCALE_EVENTS,
-            object_id=current.pk,
+            on=current,
             summary="Rating scale changed",
             changes=changes,
         )
@@ -289,11 +270,10 @@ def scale_update(*, actor: Actor, scale: RatingScale, spec: ScaleSpec) -> Rating
         retired_at=current.retired_at,
     )
     _write_points(new, spec)
-    _audit(
-        actor,
+    audit_record(
+        actor=actor,
         action="new_version",
-        object_type=SCALE_EVENTS,
-        object_id=new.pk,
+        on=new,
         summary=f"Version {new.version} made, because version {current.version} had been used",
         changes={"version": [current.version, new.version], **changes},
     )
@@ -367,11 +347,10 @@ def scale_delete(*, actor: Actor, scale: RatingScale) -> None:
             "Move those frameworks to another scale, or retire the scale instead."
         )
     RatingScale.objects.filter(lineage=current.lineage).delete()
-    _audit(
-        actor,
+    audit_record(
+        actor=actor,
         action="delete",
-        object_type=SCALE_EVENTS,
-        object_id=scale.pk,
+        on=scale,
         summary="Rating scale deleted",
         changes={"name": [current.name, None]},
     )
@@ -582,11 +561,10 @@ def _framework_apply(
             retired_at=current.retired_at,
         )
         _write_tree(new, spec, retired_since)
-        _audit(
-            actor,
+        audit_record(
+            actor=actor,
             action="new_version",
-            object_type=FRAMEWORK_EVENTS,
-            object_id=new.pk,
+            on=new,
             summary=f"Version {new.version} made, because version {current.version} had been used",
             changes={"version": [current.version, new.version], **changes},
         )
@@ -605,11 +583,10 @@ def _framework_apply(
             if (row.identity in retired) != (row.retired_at is not None):
                 row.retired_at = now if row.identity in retired else None
                 row.save(update_fields=["retired_at"])
-    _audit(
-        actor,
+    audit_record(
+        actor=actor,
         action="update",
-        object_type=FRAMEWORK_EVENTS,
-        object_id=current.pk,
+        on=current,
         summary="Framework changed",
         changes=changes,
     )
@@ -656,11 +633,10 @@ def framework_create(
         scale=scale,
     )
     _write_tree(framework, spec)
-    _audit(
-        actor,
+    audit_record(
+        actor=actor,
         action="create",
-        object_type=FRAMEWORK_EVENTS,
-        object_id=framework.pk,
+        on=framework,
         summary=summary,
         changes={
             "name": [None, spec.name],
@@ -748,11 +724,10 @@ def _outcome_retirement(
         )
     row.retired_at = timezone.now() if retire else None
     row.save(update_fields=["retired_at"])
-    _audit(
-        actor,
+    audit_record(
+        actor=actor,
         action="update",
-        object_type=FRAMEWORK_EVENTS,
-        object_id=current.pk,
+        on=current,
         summary="Framework outcome retired" if retire else "Framework outcome reinstated",
         changes={f"outcome “{row.short_name}”: retired": [not retire, retire]},
     )
@@ -793,11 +768,10 @@ def framework_delete(*, actor: Actor, framework: Framework) -> None:
             "and what was recorded keeps it."
         )
     Framework.objects.filter(lineage=current.lineage).delete()
-    _audit(
-        actor,
+    audit_record(
+        actor=actor,
         action="delete",
-        object_type=FRAMEWORK_EVENTS,
-        object_id=framework.pk,
+        on=framework,
         summary="Framework deleted",
         changes={"name": [current.name, None]},
     )
