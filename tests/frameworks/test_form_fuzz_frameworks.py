@@ -1,8 +1,8 @@
 """Generated input against every form of the framework and scale configuration pages.
 
 The framework page (details, categories and each category's outcomes) and the
-scale page (details and points) are bound as their views bind them, new and
-editing a default framework or scale, and filled in by
+scale page (details and points) are bound as their views bind them, new or
+editing (a framework made with the factories, a default scale), and filled in by
 tests/core/test_form_fuzz_kit.py's typists: carefully (what the page showed, or
 what each field accepts) or anyhow (null bytes, unpaired surrogates, 20,000
 characters, 5,000-digit numbers, 2**31, negative numbers, 0001-01-01 and
@@ -15,6 +15,7 @@ import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from hypothesis import strategies as st
 
@@ -32,7 +33,7 @@ from frameworks.forms import (
     ScaleDetailsForm,
     ScaleForm,
 )
-from frameworks.models import Framework, RatingScale
+from frameworks.models import Framework, FrameworkOutcome, RatingScale
 from frameworks.specs import FrameworkSpec, ScaleSpec
 from tests.core.test_form_fuzz_kit import (
     HUGE_NUMBER,
@@ -46,12 +47,25 @@ from tests.core.test_form_fuzz_kit import (
     run_fuzz,
     with_values,
 )
+from tests.factories import (
+    FrameworkCategoryFactory,
+    FrameworkFactory,
+    FrameworkOutcomeFactory,
+)
 
 OUT_OF_RANGE_ID = str(2**63)
 
 
-def current_framework() -> Framework:
-    return Framework.objects.filter(superseded_at__isnull=True).order_by("pk").first()
+def small_framework() -> Framework:
+    """A framework of two categories of two outcomes each, one outcome retired."""
+    framework = FrameworkFactory(name="An example framework", scale=current_scale())
+    for kind in ("quality_of_life", "process"):
+        category = FrameworkCategoryFactory(framework=framework, kind=kind)
+        FrameworkOutcomeFactory.create_batch(2, category=category)
+    outcome = FrameworkOutcome.objects.filter(category__framework=framework).first()
+    outcome.retired_at = timezone.now()
+    outcome.save()
+    return framework
 
 
 def current_scale() -> RatingScale:
@@ -76,7 +90,7 @@ def tree_answers(tree: FrameworkTreeForm) -> bool:
 
 @pytest.mark.parametrize("editing", [False, True], ids=["new", "editing"])
 def test_framework_page_answers_any_input(frameworks, editing):
-    framework = current_framework() if editing else None
+    framework = small_framework() if editing else None
     template = FrameworkTreeForm(framework=framework)
     untouched = posted(*tree_parts(template))
     filled = with_values(
@@ -210,5 +224,6 @@ def test_import_form_answers_any_file(db):
         ({}, MultiValueDict({"file": [SimpleUploadedFile("\x00\ud800.json", b"\x00")]})),
         ({}, MultiValueDict({"file": [SimpleUploadedFile("empty.json", b"")]})),
         ({"file": "framework.json"}, MultiValueDict()),
+        uniform=False,
     )
     assert_both_answers(outcomes)
