@@ -1,14 +1,15 @@
 """Generated input against the reports' period forms.
 
 A team dashboard reads its period from PeriodForm, an organisation report from
-OrganisationReportForm, both from the query string, so anything may arrive:
+OrganisationReportForm, the reviews behind a figure from NarrativeForm, all
+from the query string, so anything may arrive:
 tests/core/test_form_fuzz_kit.py's typists fill them in carefully (a preset
 period, or custom dates up to five years apart anywhere in the calendar, its
 first and last days included) or anyhow (null bytes, unpaired surrogates,
 20,000 characters, 5,000-digit numbers, 2**31, negative numbers, choices never
 offered, fields left out). ``is_valid()`` answers True or False, never an
-exception; a refusal says why in words, and the report still has a period (and,
-for an organisation, filters) to show.
+exception; a refusal says why in words, and the report still has a period (and
+an organisation's filters, or the figure asked for) to show.
 """
 
 import datetime
@@ -16,9 +17,11 @@ import datetime
 import pytest
 from hypothesis import strategies as st
 
-from reports.forms import OrganisationReportForm, PeriodForm
+from frameworks.models import FrameworkOutcome
+from reports.forms import NarrativeForm, OrganisationReportForm, PeriodForm
 from reports.periods import MAX_CUSTOM_DAYS, Period
 from tests.core.test_form_fuzz_kit import answers, assert_both_answers, posted, run_fuzz
+from tests.factories import OrganisationFactory, ThemeFactory
 
 PRESETS = ["this_quarter", "last_quarter", "last_12_months"]
 
@@ -40,8 +43,8 @@ def custom_periods() -> st.SearchStrategy:
     return starts.flatmap(ending)
 
 
-def fill(typist, *parts):
-    data = typist.fill(*parts)
+def fill(typist, *parts, **accepts):
+    data = typist.fill(*parts, **accepts)
     if typist.careful and typist.draw(st.booleans(), "custom period"):
         start, end = typist.draw(custom_periods(), "custom dates")
         data.setlist("period", ["custom"])
@@ -100,6 +103,38 @@ def test_organisation_report_form_answers_any_input(roles, frameworks):
         *EDGES,
         custom("2025-01-01", "2025-03-31", team=str(roles.team.pk), age_band="\ud800"),
         {"team": str(2**63), "framework": "\x00", "framework_outcome": "9" * 5000},
+    )
+    assert_both_answers(outcomes)
+
+
+def narrative_answers(form: NarrativeForm) -> bool:
+    valid = period_answers(form)
+    if not form.figure_errors:
+        form.figure()
+    return valid
+
+
+def test_narrative_form_answers_any_input(roles, frameworks):
+    organisation = roles.team.organisation
+    theme = ThemeFactory(organisation=organisation, name="Family support")
+    foreign_theme = ThemeFactory(organisation=OrganisationFactory(), name="Transport")
+    identities = [str(i) for i in FrameworkOutcome.objects.values_list("identity", flat=True)]
+    template = NarrativeForm(
+        organisation=organisation, initial={"identity": identities[0], "band": "achieved"}
+    )
+    untouched = posted(template)
+    outcomes = run_fuzz(
+        lambda typist: fill(
+            typist, template, identity=st.sampled_from(identities).map(lambda i: [i])
+        ),
+        lambda data: narrative_answers(NarrativeForm(data, organisation=organisation)),
+        untouched,
+        *EDGES,
+        {"theme": str(theme.pk), "kind": "helped", "period": "last_12_months"},
+        {"theme": str(theme.pk), "kind": ""},
+        {"theme": str(foreign_theme.pk), "kind": "hindered"},
+        {"theme": str(2**63), "identity": "\ud800", "band": "\x00"},
+        {"identity": "00000000-0000-0000-0000-000000000000", "band": "achieved"},
     )
     assert_both_answers(outcomes)
 
