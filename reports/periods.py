@@ -17,6 +17,9 @@ PERIOD_CHOICES = [
     ("custom", "Custom dates"),
 ]
 MAX_CUSTOM_DAYS = 5 * 366
+# Custom dates outside these years are typing slips; refusing them also keeps the
+# period before (and the months around) a period within the calendar.
+EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(2199, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,10 @@ def period_from(
             raise ValidationError("Give both a start and an end date.")
         if end < start:
             raise ValidationError("The end date is before the start date.")
+        if start < EARLIEST or end > LATEST:
+            raise ValidationError(
+                f"Choose dates between {EARLIEST:%-d %B %Y} and {LATEST:%-d %B %Y}."
+            )
         if (end - start).days > MAX_CUSTOM_DAYS:
             raise ValidationError("Choose a period of five years or less.")
         return Period(start, end, f"{start:%-d %b %Y} to {end:%-d %b %Y}")

@@ -56,3 +56,19 @@ def test_team_choices_are_escaped_and_the_chosen_one_selected(commissioner, role
     ).content.decode()
     assert f'<option value="{odd.pk}" selected>&lt;b&gt;Bold&lt;/b&gt; &amp; Co</option>' in html
     assert "<b>Bold</b>" not in html
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [("9999-12-01", "9999-12-31"), ("0001-01-01", "0001-01-31")]
+)
+def test_custom_dates_at_the_ends_of_the_calendar_are_refused_with_a_message(
+    commissioner, roles, start, end
+):
+    query = f"?period=custom&start={start}&end={end}"
+    for url in (
+        f"/reports/organisations/{roles.team.organisation.pk}/{query}",
+        f"/reports/teams/{roles.team.pk}/{query}",
+    ):
+        page = commissioner.get(url)
+        assert page.status_code == 200, url
+        assert "Choose dates between 1 January 1900 and 31 December 2199." in page.content.decode()
