@@ -4,7 +4,22 @@ from django.db import models
 
 
 class User(AbstractUser):
-    """A person who signs in: a practitioner, a manager or an admin."""
+    """A person who signs in: a practitioner, a manager or an admin.
+
+    Each user belongs to one organisation, even before they join a team: only
+    that organisation's admins may see or change their account.
+    """
+
+    organisation = models.ForeignKey(
+        "Organisation",
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
+        help_text="The organisation this person works for.",
+    )
+    # Demo accounts (made by `make run`) sign in only while DEBUG is on.
+    is_demo = models.BooleanField(default=False, editable=False)
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
@@ -12,6 +27,11 @@ class User(AbstractUser):
 
 class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
+    practitioners_need_mfa = models.BooleanField(
+        "Practitioners must use a second step to sign in",
+        default=False,
+        help_text="Admins and managers always must.",
+    )
 
     class Meta:
         ordering = ["name"]
