@@ -1,20 +1,25 @@
 """Configuration pages for organisations, teams, users and their roles.
 
 An admin sees and changes only their own organisations: the teams in them,
-the users who are members of those teams (and new users not in any team yet),
-and memberships of those teams.
+the users who work for them, and those teams' memberships. A user works for
+one organisation and holds roles only in its teams; a user who belongs to no
+organisation is shown to nobody (``accounts.checks`` reports any).
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
+from django.forms.models import BaseInlineFormSet
 
-from . import services
-from .configuration import AuditedAdmin, OwnOrganisationsOnly, site
+from common.errors import Refused
+
+from . import checks, services  # noqa: F401 (checks registers the data check)
+from .configuration import AuditedAdmin, OrganisationFilter, OwnOrganisationsOnly, site
 from .models import Membership, Organisation, OrganisationRole, Team, User
-from .roles import organisations_administered_by
+from .roles import SELF_GRANT_REFUSED, may_set_membership, organisations_administered_by
 
 
 def _teams_for(request):
@@ -22,10 +27,15 @@ def _teams_for(request):
 
 
 def _users_for(request):
-    """Users in the admin's organisations' teams, and users not in any team yet."""
-    in_my_teams = Membership.objects.filter(user=OuterRef("pk"), team__in=_teams_for(request))
-    in_any_team = Membership.objects.filter(user=OuterRef("pk"))
-    return User.objects.filter(Q(Exists(in_my_teams)) | ~Q(Exists(in_any_team)))
+    """Users who work for one of the admin's organisations."""
+    return User.objects.filter(organisation__in=organisations_administered_by(request.user))
+
+
+def _other_organisation(user, organisation) -> str:
+    return (
+        f"{user} works for {user.organisation}, not {organisation}: "
+        "a user holds roles only in their own organisation."
+    )
 
 
 @admin.register(Organisation, site=site)
@@ -72,10 +82,60 @@ class ConfigurationInline(admin.TabularInline):
         return self.admin_site.has_permission(request)
 
 
+class MembershipFormSet(BaseInlineFormSet):
+    """Team roles on a user's or a team's page: only within the user's organisation,
+    and never an admin's own role that opens records (``roles.may_set_membership``)."""
+
+    request = None
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        organisation_id = self.instance.organisation_id
+        if organisation_id is None:
+            return
+        # Offer only what can be saved: the teams of the user's organisation,
+        # or the users of the team's.
+        side = self._other_side()
+        field = form.fields[side]
+        field.queryset = field.queryset.filter(organisation_id=organisation_id)
+        organisation = self.instance.organisation
+        field.error_messages["invalid_choice"] = (
+            f"{self.instance} works for {organisation}: a user holds roles only in their own "
+            "organisation's teams."
+            if side == "team"
+            else f"Only people who work for {organisation} can be members of its teams."
+        )
+
+    def _other_side(self) -> str:
+        """The field naming the other end of each row: a team on a user's page."""
+        return "team" if isinstance(self.instance, User) else "user"
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("role"):
+                continue
+            user = data.get("user") or self.instance
+            team = data.get("team") or self.instance
+            if not isinstance(user, User) or not isinstance(team, Team):
+                continue
+            field = self._other_side()
+            if user.organisation_id and user.organisation_id != team.organisation_id:
+                form.add_error(field, _other_organisation(user, team.organisation))
+            previous = form.initial.get("role") if form.instance.pk else None
+            changed = form.instance.pk is None or form.has_changed()
+            if changed and not may_set_membership(
+                self.request.user, user, role=data["role"], previous_role=previous
+            ):
+                form.add_error(field, SELF_GRANT_REFUSED)
+
+
 class MembershipInline(ConfigurationInline):
     """A user's role in a team. Removing the row ends that role (it is audited)."""
 
     model = Membership
+    formset = MembershipFormSet
     extra = 1
     fields = ["team", "user", "role", "created_at"]
     readonly_fields = ["created_at"]
@@ -89,6 +149,10 @@ class MembershipInline(ConfigurationInline):
             .filter(team__in=_teams_for(request))
             .select_related("team", "user")
         )
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (formset,), {"request": request})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "team":
@@ -108,10 +172,31 @@ class UserMembershipInline(MembershipInline):
     fields = ["team", "role", "created_at"]
 
 
+class OrganisationRoleFormSet(BaseInlineFormSet):
+    """Organisation-wide roles only in the user's own organisation."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if self.instance.organisation_id is not None:
+            field = form.fields["organisation"]
+            field.queryset = field.queryset.filter(pk=self.instance.organisation_id)
+
+    def clean(self):
+        super().clean()
+        user = self.instance
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("organisation"):
+                continue
+            if user.organisation_id and data["organisation"].pk != user.organisation_id:
+                form.add_error("organisation", _other_organisation(user, data["organisation"]))
+
+
 class OrganisationRoleInline(OwnOrganisationsOnly, ConfigurationInline):
     """A role across one of the admin's organisations, such as seeing its organisation report."""
 
     model = OrganisationRole
+    formset = OrganisationRoleFormSet
     extra = 0
     fields = ["organisation", "role"]
     verbose_name = "organisation-wide role"
@@ -123,7 +208,7 @@ class OrganisationRoleInline(OwnOrganisationsOnly, ConfigurationInline):
 @admin.register(Team, site=site)
 class TeamAdmin(AuditedAdmin):
     list_display = ["name", "organisation", "member_count"]
-    list_filter = ["organisation"]
+    list_filter = [OrganisationFilter]
     search_fields = ["name", "description"]
     ordering = ["organisation__name", "name"]
     fields = ["organisation", "name", "description"]
@@ -151,6 +236,22 @@ class TeamAdmin(AuditedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class TeamFilter(admin.SimpleListFilter):
+    """Users by team, offering only the admin's organisations' teams."""
+
+    title = "team"
+    parameter_name = "team"
+
+    def lookups(self, request, model_admin):
+        return _teams_for(request).order_by("name").values_list("pk", "name")
+
+    def queryset(self, request, queryset):
+        if self.value():
+            in_team = Membership.objects.filter(user=OuterRef("pk"), team=self.value())
+            return queryset.filter(Exists(in_team))
+        return queryset
+
+
 class UserChangeForm(DjangoUserChangeForm):
     """Refuses an admin's deactivating their own account, next to the checkbox."""
 
@@ -168,11 +269,11 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     """Add users, give them roles in teams, deactivate them (ending their sessions)."""
 
     list_display = ["username", "full_name", "email", "is_active", "roles"]
-    list_filter = ["is_active", "memberships__role", "memberships__team"]
+    list_filter = ["is_active", "memberships__role", TeamFilter, OrganisationFilter]
     search_fields = ["username", "first_name", "last_name", "email"]
     ordering = ["username"]
     fieldsets = (
-        (None, {"fields": ("username", "password")}),
+        (None, {"fields": ("username", "password", "organisation")}),
         ("Name and email", {"fields": ("first_name", "last_name", "email")}),
         (
             "Access",
@@ -191,6 +292,7 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
                 "classes": ("wide",),
                 "fields": (
                     "username",
+                    "organisation",
                     "first_name",
                     "last_name",
                     "email",
@@ -210,9 +312,20 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         return (
             super()
             .get_queryset(request)
-            .filter(pk__in=_users_for(request).values("pk"))
+            .filter(organisation__in=organisations_administered_by(request.user))
             .prefetch_related("memberships__team")
         )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            # Every user works for an organisation, one the admin administers.
+            organisations = organisations_administered_by(request.user).order_by("name")
+            kwargs["queryset"] = organisations
+            kwargs["required"] = True
+            only = list(organisations[:2])
+            if len(only) == 1:
+                kwargs["initial"] = only[0].pk
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     # Accounts are never deleted: the audit trail and records keep naming who did what.
     def has_delete_permission(self, request, obj=None):
@@ -247,9 +360,11 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
             obj.refresh_from_db(fields=["is_active"])
 
     def user_change_password(self, request, id, form_url=""):
+        if self.get_object(request, unquote(id)) is None:
+            raise Refused(self.opts.label_lower, unquote(id))
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:
-            user = User.objects.get(pk=id)
+            user = self.get_object(request, unquote(id))
             self.audit(
                 request,
                 user,

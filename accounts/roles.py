@@ -110,3 +110,21 @@ def organisations_administered_by(user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         teams__memberships__user=user, teams__memberships__role=Role.ADMIN
     ).distinct()
+
+
+SELF_GRANT_REFUSED = (
+    "You cannot give yourself, or change, a role that opens people's records: "
+    "another admin of the organisation must do it."
+)
+
+
+def may_set_membership(by, user, *, role: str, previous_role: str | None = None) -> bool:
+    """Whether ``by`` may give ``user`` this team role (changing ``previous_role``).
+
+    Nobody opens records to themselves: an admin's own practitioner or manager
+    role is given or changed by another admin of the organisation, so the
+    change always has a second person behind it. Ending one's own role is fine.
+    """
+    if by.pk != user.pk:
+        return True
+    return role not in VIEW_ROLES and previous_role not in VIEW_ROLES

@@ -172,7 +172,8 @@ def demo_data_load() -> DemoLoaded:
     users_created = 0
     for username, (first, last, roles) in DEMO_USERS.items():
         user, created = user_model.objects.get_or_create(
-            username=username, defaults={"first_name": first, "last_name": last}
+            username=username,
+            defaults={"first_name": first, "last_name": last, "organisation": organisation},
         )
         if created:
             user.set_password(DEMO_PASSWORD)

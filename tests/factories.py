@@ -80,10 +80,16 @@ class TeamFactory(DjangoModelFactory):
 class MembershipFactory(DjangoModelFactory):
     class Meta:
         model = Membership
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     team = factory.SubFactory(TeamFactory)
     role = Role.PRACTITIONER
+
+    @factory.post_generation
+    def user_works_there(obj, create, extracted, **kwargs):
+        # A user works for one organisation: the first one they get a role in.
+        _belongs_to(obj.user, obj.team.organisation_id)
 
 
 class OrganisationRoleFactory(DjangoModelFactory):
@@ -91,10 +97,21 @@ class OrganisationRoleFactory(DjangoModelFactory):
 
     class Meta:
         model = OrganisationRole
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = OrganisationRole.Kind.MANAGER
+
+    @factory.post_generation
+    def user_works_there(obj, create, extracted, **kwargs):
+        _belongs_to(obj.user, obj.organisation_id)
+
+
+def _belongs_to(user, organisation_id) -> None:
+    if user.organisation_id is None:
+        user.organisation_id = organisation_id
+        User.objects.filter(pk=user.pk).update(organisation_id=organisation_id)
 
 
 class PersonFactory(DjangoModelFactory):

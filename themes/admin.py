@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from accounts.configuration import AuditedAdmin, OwnOrganisationsOnly, site
+from accounts.configuration import AuditedAdmin, OrganisationFilter, OwnOrganisationsOnly, site
 
 from . import services
 from .models import Theme
@@ -26,7 +26,7 @@ class ActiveFilter(admin.SimpleListFilter):
 @admin.register(Theme, site=site)
 class ThemeAdmin(OwnOrganisationsOnly, AuditedAdmin):
     list_display = ["name", "organisation", "active"]
-    list_filter = [ActiveFilter, "organisation"]
+    list_filter = [ActiveFilter, OrganisationFilter]
     search_fields = ["name", "description"]
     ordering = ["organisation__name", "name"]
     fields = ["organisation", "name", "description", "retired_at"]
