@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("records.urls")),
     path("", include("conversations.urls")),
     path("reports/", include("reports.urls")),
+    path("teams/", include("accounts.team_urls")),
     path("admin/", configuration_site.urls),
 ]

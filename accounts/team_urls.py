@@ -1,0 +1,7 @@
+from django.urls import path
+
+from . import team_views
+
+urlpatterns = [
+    path("<int:team_id>/members/", team_views.team_members_page, name="team_members"),
+]
