@@ -128,3 +128,25 @@ def may_set_membership(by, user, *, role: str, previous_role: str | None = None)
     if by.pk != user.pk:
         return True
     return role not in VIEW_ROLES and previous_role not in VIEW_ROLES
+
+
+# Roles that see many people's records or configure the system: a stolen
+# password alone must not be enough for them.
+MFA_ROLES = frozenset({Role.ADMIN, Role.MANAGER, ORGANISATION_MANAGER})
+
+
+def mfa_required(user) -> bool:
+    """Whether ``user`` must use a second sign-in step (a code from an app).
+
+    Admins, managers and organisation-wide managers always; practitioners when
+    their organisation, or the organisation of any of their teams, asks for it.
+    """
+    roles = roles_for_user(user)
+    if roles & MFA_ROLES:
+        return True
+    if Role.PRACTITIONER not in roles:
+        return False
+    return Organisation.objects.filter(
+        Q(pk=user.organisation_id) | Q(teams__memberships__user=user),
+        practitioners_need_mfa=True,
+    ).exists()

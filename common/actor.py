@@ -8,6 +8,8 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+
 # The path is the client's to choose: kept short so it never fails a write.
 PATH_LENGTH = 500
 
@@ -20,11 +22,7 @@ class Actor:
 
     @classmethod
     def from_request(cls, request) -> "Actor":
-        try:
-            # Normalised, so the value kept is the value the database hands back.
-            ip_address = str(ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")))
-        except ValueError:
-            ip_address = None
+        ip_address = client_address(request)
         user = getattr(request, "user", None)
         return cls(user=user, ip_address=ip_address, path=request.path[:PATH_LENGTH])
 
@@ -38,3 +36,23 @@ class Actor:
         if self.user is None or not self.user.is_authenticated:
             return None
         return self.user
+
+
+def client_address(request) -> str | None:
+    """The address the request came from, normalised, or None if it is not one.
+
+    REMOTE_ADDR, unless the site runs behind a TLS proxy (``BEHIND_TLS_PROXY``):
+    then the last address in X-Forwarded-For, the one the proxy itself added
+    (any before it are the client's to invent). The audit trail and sign-in
+    lockout both use this, so they always name the same address.
+    """
+    raw = request.META.get("REMOTE_ADDR", "")
+    if getattr(settings, "BEHIND_TLS_PROXY", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded.strip():
+            raw = forwarded.split(",")[-1]
+    try:
+        # Normalised, so the value kept is the value the database hands back.
+        return str(ipaddress.ip_address(raw.strip()))
+    except ValueError:
+        return None

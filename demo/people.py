@@ -179,6 +179,10 @@ def demo_data_load() -> DemoLoaded:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
             users_created += 1
+        if not user.is_demo:
+            # Marked, so a server with DEBUG off refuses the published password.
+            user.is_demo = True
+            user.save(update_fields=["is_demo"])
         for team_name, role in roles:
             Membership.objects.update_or_create(
                 user=user, team=teams[team_name], defaults={"role": role}

@@ -5,6 +5,7 @@ environment. Production is the default: ``DEBUG`` is off unless it is set, and
 without ``DEBUG`` the app refuses to start on an insecure ``SECRET_KEY``.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -67,6 +68,9 @@ def production_secret_key(raw: str | None) -> str:
 
 
 DEBUG = env_bool("DEBUG", default=False)
+# Behind a TLS-terminating proxy the client's address is the last one the proxy
+# added to X-Forwarded-For; otherwise REMOTE_ADDR (see common.actor.client_address).
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", default=False)
 
 if DEBUG:
     SECRET_KEY = os.environ.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
@@ -87,6 +91,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "core",
     "frameworks",
@@ -108,8 +116,12 @@ MIDDLEWARE = [
     "audit.middleware.ActorMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",
+    "accounts.middleware.SecondStepMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, so it sees the sign-in page's response and replaces it while locked out.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "outcomes_site.urls"
@@ -153,6 +165,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses every attempt, even with the right password, while locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.SignInBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -161,6 +178,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.HardToGuessValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -172,6 +190,28 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# And after this long without a request (accounts.middleware.IdleTimeoutMiddleware).
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+
+# Too many failed sign-ins for one username, or from one address, refuse further
+# attempts (even with the right password) for the cool-off; an admin can unlock.
+SIGN_IN_FAILURES_ALLOWED = env_int("SIGN_IN_FAILURES_ALLOWED", 5)
+SIGN_IN_COOL_OFF_MINUTES = env_int("SIGN_IN_COOL_OFF_MINUTES", 15)
+AXES_FAILURE_LIMIT = SIGN_IN_FAILURES_ALLOWED
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=SIGN_IN_COOL_OFF_MINUTES)
+# Each separately: many usernames from one address, or one username from many.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "common.actor.client_address"
+# The audit trail records every sign-in; axes keeps only the failed attempts.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+
+# Second sign-in step (django-otp): who must use it is accounts.roles.mfa_required;
+# MFA_ENFORCED off lets nobody be made to enrol (the test suite signs users in directly).
+MFA_ENFORCED = env_bool("MFA_ENFORCED", default=True)
+OTP_TOTP_ISSUER = "Personal outcomes"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -240,5 +280,7 @@ LOGGING = {
         # WeasyPrint reports every layout step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes reports every failed sign-in; the audit trail already has them.
+        "axes": {"level": "WARNING"},
     },
 }

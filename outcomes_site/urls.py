@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("accounts.urls")),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(),

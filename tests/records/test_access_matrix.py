@@ -86,6 +86,8 @@ RECORD_PARAMETERS: dict[str, Filler] = {
     "agreed_id": lambda f, route: (f.agreed.pk,),
     "team_id": lambda f, route: (f.team.pk,),
     "organisation_id": lambda f, route: (f.team.organisation_id,),
+    # An account, for an admin to unlock: the foreign person's practitioner's.
+    "user_id": lambda f, route: (f.practitioner.pk,),
     "table": lambda f, route: ("framework_outcomes",),
     "fmt": lambda f, route: ("csv",),
 }
