@@ -7,19 +7,28 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .dates import DateRange
 from .errors import ConflictError
 
 SHORT_TEXT = 200
 LONG_TEXT = 10_000
 
 
-def date_field(label: str, *, required: bool = False, help_text: str = "") -> forms.DateField:
+def date_field(
+    label: str,
+    *,
+    required: bool = False,
+    help_text: str = "",
+    allowed: DateRange | None = None,
+) -> forms.DateField:
+    """A date input; ``allowed`` (``common.dates.HAPPENED`` or ``PLANNED``) is its range."""
     return forms.DateField(
         label=label,
         required=required,
         help_text=help_text,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Enter a real date, for example 23/11/2026."},
+        validators=[allowed] if allowed else [],
     )
 
 

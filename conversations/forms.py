@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from common.dates import HAPPENED, PLANNED
 from common.forms import (
     LONG_TEXT,
     SHORT_TEXT,
@@ -26,7 +27,7 @@ class StartForm(forms.Form):
         widget=forms.RadioSelect,
         initial=ConversationKind.FIRST,
     )
-    held_on = date_field("Date", required=True)
+    held_on = date_field("Date", required=True, allowed=HAPPENED)
     place = forms.CharField(
         max_length=SHORT_TEXT, required=False, help_text="For example: at home, by phone."
     )
@@ -142,7 +143,7 @@ class RiskForm(forms.Form):
     persons_view = text_area("The person's view", rows=2)
     agreed_reasonable = text_area("What was agreed as reasonable", rows=2)
     safeguards = text_area("Safeguards", rows=2)
-    look_again_on = date_field("When to look at it again")
+    look_again_on = date_field("When to look at it again", allowed=PLANNED)
 
     def clean(self):
         data = super().clean()
@@ -173,7 +174,7 @@ class AgreedOutcomeForm(forms.Form):
     family_contribution = text_area("What family and friends will do")
     practitioner_contribution = text_area("What practitioners will do")
     community_contribution = text_area("What the community will do")
-    next_review_on = date_field("Next review")
+    next_review_on = date_field("Next review", allowed=PLANNED)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -217,7 +218,7 @@ class ReviewEntryForm(forms.Form):
     )
     plan_needs_change = forms.BooleanField(label="The plan needs to change", required=False)
     plan_change = text_area("How the plan should change", rows=2)
-    next_review_on = date_field("Next review")
+    next_review_on = date_field("Next review", allowed=PLANNED)
 
     def __init__(self, *args, outcome, themes, **kwargs):
         super().__init__(*args, **kwargs)

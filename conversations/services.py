@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from common.actor import Actor
+from common.dates import HAPPENED, PLANNED, dates_check
 from common.errors import ConflictError
 from frameworks.models import FrameworkOutcome, ScalePoint
 from records import services as records
@@ -127,8 +128,7 @@ def conversation_start(
         raise ValidationError("This record is closed. Reopen it to start a conversation.")
     if kind not in ConversationKind.values:
         raise ValidationError({"kind": "Choose what kind of conversation this is."})
-    if held_on > timezone.localdate():
-        raise ValidationError({"held_on": "The date cannot be in the future."})
+    dates_check(held_on=(held_on, HAPPENED))
     if set(channels) - set(Channel.values):
         raise ValidationError({"channels": "Choose from the ways listed."})
     if any(kp.person_id != person.pk for kp in key_people):
@@ -227,6 +227,8 @@ def negotiate_save(
 ) -> Conversation:
     """Stage 2: where views differ, and the risks talked through."""
     current = _lock_draft(conversation, version)
+    for risk in risks:
+        dates_check(look_again_on=(risk.look_again_on, PLANNED))
     current.differences = differences
     current.risks.all().delete()
     RiskDiscussion.objects.bulk_create(
@@ -261,6 +263,7 @@ def agreed_outcome_save(
         raise ValidationError({"what_matters": "Write the agreed outcome in the person's words."})
     if any(fo.retired_at for fo in framework_outcomes):
         raise ValidationError({"framework_outcomes": "Choose current framework outcomes only."})
+    dates_check(next_review_on=(next_review_on, PLANNED))
     if next_review_on and next_review_on < current.held_on:
         raise ValidationError(
             {"next_review_on": "The next review should be after the conversation."}
@@ -337,6 +340,7 @@ def review_entries_save(
             raise ValidationError("Choose a rating from the outcome's own scale.")
         if data.plan_needs_change and not data.plan_change.strip():
             raise ValidationError({"plan_change": "Say how the plan should change."})
+        dates_check(next_review_on=(data.next_review_on, PLANNED))
         for field, value in vars(data).items():
             if field not in {"outcome_id", "helped_themes", "hindered_themes"}:
                 setattr(entry, field, value)

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from common.dates import HAPPENED, PLANNED
 from common.forms import (
     SHORT_TEXT,
     IdChoiceField,
@@ -24,7 +25,7 @@ class PersonForm(VersionedForm):
     preferred_name = forms.CharField(
         max_length=100, required=False, help_text="What they like to be called."
     )
-    date_of_birth = date_field("Date of birth (optional)")
+    date_of_birth = date_field("Date of birth (optional)", allowed=HAPPENED)
     chi_number = forms.CharField(
         label="CHI number (optional)",
         max_length=20,
@@ -125,11 +126,11 @@ class OutcomeForm(VersionedForm):
             "max_value": "The weight can be at most 100.",
         },
     )
-    next_review_on = date_field("Next review")
-    started_on = date_field("Agreed on")
+    next_review_on = date_field("Next review", allowed=PLANNED)
+    started_on = date_field("Agreed on", allowed=HAPPENED)
     status = forms.ChoiceField(choices=OutcomeStatus.choices, initial=OutcomeStatus.ACTIVE)
     status_changed_on = date_field(
-        "Date achieved or stopped", help_text="Only if no longer active."
+        "Date achieved or stopped", help_text="Only if no longer active.", allowed=HAPPENED
     )
 
     def __init__(self, *args, creating: bool = False, linked=(), **kwargs):
@@ -190,7 +191,7 @@ def key_people_from_formset(formset) -> list[KeyPersonData]:
 
 
 class ReviewForm(forms.Form):
-    reviewed_on = date_field("Date of the review", required=True)
+    reviewed_on = date_field("Date of the review", required=True, allowed=HAPPENED)
     point = IdChoiceField(
         label="How far is it being achieved?",
         queryset=None,
@@ -236,7 +237,7 @@ class ReviewForm(forms.Form):
 
 
 class NewReviewForm(ReviewForm):
-    next_review_on = date_field("Next review")
+    next_review_on = date_field("Next review", allowed=PLANNED)
 
 
 class AmendReviewForm(ReviewForm):
@@ -260,7 +261,7 @@ class TeamsForm(VersionedForm):
 
 
 class CloseForm(forms.Form):
-    closed_on = date_field("Date support ended", required=True)
+    closed_on = date_field("Date support ended", required=True, allowed=HAPPENED)
     reason = text_area("Why support has ended", required=True)
 
     def __init__(self, *args, **kwargs):

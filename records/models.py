@@ -39,10 +39,15 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["full_name", "pk"]
+        # No unique constraint on the CHI number: two organisations may each hold a
+        # record of the same person. records.services refuses a second record of
+        # it within one organisation, which the database cannot express.
+        indexes = [
+            models.Index(
+                fields=["chi_number"], condition=~Q(chi_number=""), name="person_chi_number"
+            )
+        ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["chi_number"], condition=~Q(chi_number=""), name="chi_number_unique"
-            ),
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | ~Q(closed_reason=""),
                 name="closed_record_has_reason",

@@ -1,6 +1,7 @@
 """Writes to person records. Each is one transaction with its audit event."""
 
 import datetime
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -8,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Team
+from accounts.models import Organisation, Team
+from audit.selectors import recent_events
 from audit.services import audit_record, changes_between
 from common.actor import Actor
+from common.dates import HAPPENED, PLANNED, dates_check
 from common.errors import ConflictError
 from frameworks.models import FrameworkOutcome, RatingScale, ScalePoint
 from themes.selectors import themes_for_recording
@@ -35,6 +38,7 @@ from .quality import (
     outcome_prompts,
     review_prompts,
 )
+from .selectors import people_for_user
 
 DEFAULT_SCALE_KEY = "extent-achieved"
 
@@ -81,9 +85,12 @@ def _snapshot(obj, fields: Iterable[str]) -> dict:
     return {f: getattr(obj, f) for f in fields}
 
 
-def _check_person(*, chi_number: str, date_of_birth, person_id: int | None) -> str:
-    if date_of_birth and date_of_birth > timezone.localdate():
-        raise ValidationError({"date_of_birth": "The date of birth cannot be in the future."})
+def _check_person(*, chi_number: str, date_of_birth) -> str:
+    """The CHI number, normalised, if it is well formed and fits the date of birth.
+
+    Whether another record has it is for ``_chi_check_in`` to say, within an organisation.
+    """
+    dates_check(date_of_birth=(date_of_birth, HAPPENED))
     chi = chi_normalise(chi_number or "")
     if not chi:
         return ""
@@ -94,12 +101,114 @@ def _check_person(*, chi_number: str, date_of_birth, person_id: int | None) -> s
         raise ValidationError(
             {"chi_number": "The CHI number does not match the date of birth given."}
         )
-    taken = Person.objects.filter(chi_number=chi).exclude(pk=person_id).exists()
-    if taken:
-        raise ValidationError(
-            {"chi_number": "Another record already has this CHI number. Search for it first."}
-        )
     return chi
+
+
+CHI_DUPLICATE = "chi_duplicate_found"
+# Refusals one user may meet in the window before CHI numbers are refused outright,
+# so the check cannot be used to find out, number by number, who is recorded.
+CHI_DUPLICATES_ALLOWED = 5
+CHI_DUPLICATE_WINDOW = datetime.timedelta(minutes=10)
+CHI_TAKEN = (
+    "A record with this CHI number already exists in your organisation. "
+    "Ask the person's team to add your team to that record, rather than adding another."
+)
+CHI_CHECKS_PAUSED = (
+    "You have checked several CHI numbers that are already recorded. "
+    "Wait 10 minutes, or ask your team."
+)
+
+
+class _ChiDuplicate(Exception):
+    """Raised inside a write that found its CHI number on another record of the organisation."""
+
+    def __init__(self, existing: Person, field: str):
+        super().__init__(field)
+        self.existing = existing
+        self.field = field
+
+
+def _chi_checks_paused(actor: Actor) -> bool:
+    user = actor.signed_in_user
+    if user is None:
+        return False
+    # Counted from the trail rather than a per-process cache: every process sees
+    # the same count, and a restart forgets nothing. Served by the (actor,
+    # occurred_at) index: only this user's last ten minutes of events are read.
+    since = timezone.now() - CHI_DUPLICATE_WINDOW
+    found = recent_events(actor=user, action=CHI_DUPLICATE, since=since).count()
+    return found >= CHI_DUPLICATES_ALLOWED
+
+
+def _chi_check_in(
+    *, actor: Actor, chi: str, organisation_ids, person_id: int | None, field: str
+) -> None:
+    """Raise ``_ChiDuplicate`` if another person on a caseload of these organisations'
+    teams has ``chi``. Another organisation's record of the same person is no duplicate.
+
+    Call inside the write's transaction: the organisations stay locked until it
+    ends, so two writers adding one CHI number to an organisation check in turn
+    and the second finds the first (SQLite takes one writer at a time anyway).
+    """
+    organisation_ids = sorted(set(organisation_ids))
+    if not chi or not organisation_ids:
+        return
+    if _chi_checks_paused(actor):
+        raise ValidationError({field: CHI_CHECKS_PAUSED})
+    # NO KEY: adding a team to the organisation meanwhile need not wait.
+    list(
+        Organisation.objects.select_for_update(no_key=True)
+        .filter(pk__in=organisation_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    existing = (
+        Person.objects.filter(
+            chi_number=chi, caseload_entries__team__organisation_id__in=organisation_ids
+        )
+        .exclude(pk=person_id)
+        .order_by("pk")
+        .first()
+    )
+    if existing is not None:
+        raise _ChiDuplicate(existing, field)
+
+
+def _refuses_chi_duplicates(service):
+    """Turn a ``_ChiDuplicate`` into a refusal, once the write has rolled back, and
+    record it (with no CHI number) in a transaction of its own so the event is kept.
+
+    The refusal names nobody. It carries the existing record's id, for a link,
+    only when the user may already see that record.
+    """
+
+    @functools.wraps(service)
+    def refusing(*, actor: Actor, **kwargs):
+        try:
+            return service(actor=actor, **kwargs)
+        except _ChiDuplicate as error:
+            found = error
+        with transaction.atomic():
+            audit_record(
+                actor=actor,
+                action=CHI_DUPLICATE,
+                on=found.existing,
+                person_id=found.existing.pk,
+                summary="Refused: the CHI number is on another record in the organisation",
+            )
+        user = actor.signed_in_user
+        visible = user is not None and people_for_user(user).filter(pk=found.existing.pk).exists()
+        raise ValidationError(
+            {
+                found.field: ValidationError(
+                    CHI_TAKEN,
+                    code=CHI_DUPLICATE,
+                    params={"person_id": found.existing.pk if visible else None},
+                )
+            }
+        )
+
+    return refusing
 
 
 def _check_channels(channels: Sequence[str]) -> list[str]:
@@ -124,6 +233,7 @@ def _person_audited(
     )
 
 
+@_refuses_chi_duplicates
 @transaction.atomic
 def person_create(
     *,
@@ -138,18 +248,28 @@ def person_create(
     engagement_notes: str = "",
     key_people: Sequence[KeyPersonData] = (),
 ) -> Person:
-    """Add a person to one or more of the user's teams' caseloads."""
+    """Add a person to one or more of the user's teams' caseloads.
+
+    Refused if another person on a caseload of those teams' organisations has the
+    same CHI number (see ``_refuses_chi_duplicates``).
+    """
     if not teams:
         raise ValidationError({"teams": "Choose at least one team whose caseload they join."})
     if not full_name.strip():
         raise ValidationError({"full_name": "Enter the person's full name."})
+    chi = _check_person(chi_number=chi_number, date_of_birth=date_of_birth)
+    _chi_check_in(
+        actor=actor,
+        chi=chi,
+        organisation_ids=[t.organisation_id for t in teams],
+        person_id=None,
+        field="chi_number",
+    )
     person = Person.objects.create(
         full_name=full_name.strip(),
         preferred_name=preferred_name.strip(),
         date_of_birth=date_of_birth,
-        chi_number=_check_person(
-            chi_number=chi_number, date_of_birth=date_of_birth, person_id=None
-        ),
+        chi_number=chi,
         communication_needs=communication_needs,
         engagement_channels=_check_channels(engagement_channels),
         engagement_notes=engagement_notes,
@@ -166,6 +286,7 @@ def person_create(
     return person
 
 
+@_refuses_chi_duplicates
 @transaction.atomic
 def person_update(
     *,
@@ -182,8 +303,17 @@ def person_update(
     fields["chi_number"] = _check_person(
         chi_number=fields.get("chi_number", current.chi_number),
         date_of_birth=fields.get("date_of_birth", current.date_of_birth),
-        person_id=current.pk,
     )
+    if fields["chi_number"] != current.chi_number:
+        _chi_check_in(
+            actor=actor,
+            chi=fields["chi_number"],
+            organisation_ids=current.caseload_entries.values_list(
+                "team__organisation_id", flat=True
+            ),
+            person_id=current.pk,
+            field="chi_number",
+        )
     if "engagement_channels" in fields:
         fields["engagement_channels"] = _check_channels(fields["engagement_channels"])
     if not fields.get("full_name", current.full_name).strip():
@@ -213,6 +343,7 @@ def person_update(
     return current
 
 
+@_refuses_chi_duplicates
 @transaction.atomic
 def person_teams_change(
     *, actor: Actor, person: Person, teams: Sequence[Team], version: int | None = None
@@ -234,6 +365,16 @@ def person_teams_change(
     new = sorted({t.pk for t in teams})
     if old == new:
         return current
+    joining = {t.organisation_id for t in teams} - set(
+        current.caseload_entries.values_list("team__organisation_id", flat=True)
+    )
+    _chi_check_in(
+        actor=actor,
+        chi=current.chi_number,
+        organisation_ids=joining,
+        person_id=current.pk,
+        field="teams",
+    )
     with hooks.outcomes_changing(Outcome.objects.filter(person=current)):
         current.caseload_entries.exclude(team_id__in=new).delete()
         CaseloadEntry.objects.bulk_create(
@@ -255,8 +396,7 @@ def person_close(*, actor: Actor, person: Person, closed_on: datetime.date, reas
         raise ValidationError("This record is already closed.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why support has ended."})
-    if closed_on > timezone.localdate():
-        raise ValidationError({"closed_on": "The date support ended cannot be in the future."})
+    dates_check(closed_on=(closed_on, HAPPENED))
     current.closed_on = closed_on
     current.closed_reason = reason.strip()
     current.version += 1
@@ -302,6 +442,21 @@ def _check_outcome(*, what_matters: str, status: str, status_changed_on, gas_wei
         raise ValidationError(
             {"status_changed_on": "Give the date the outcome was achieved or stopped mattering."}
         )
+
+
+def _refuse_retired(framework_outcomes: Iterable[FrameworkOutcome]) -> None:
+    retired = [
+        fo
+        for fo in framework_outcomes
+        if fo.retired_at or fo.category.framework.retired_at or fo.category.framework.superseded_at
+    ]
+    if retired:
+        raise ValidationError(
+            {"framework_outcomes": f"{retired[0]} is retired; choose a current outcome."}
+        )
+
+
+OUTCOME_DATES = {"started_on": HAPPENED, "status_changed_on": HAPPENED, "next_review_on": PLANNED}
 
 
 def outcome_quality(outcome: Outcome, framework_outcomes: Sequence[FrameworkOutcome]) -> list:
@@ -357,17 +512,8 @@ def outcome_record(
         status_changed_on=None,
         gas_weight=gas_weight,
     )
-    retired = [
-        fo
-        for fo in framework_outcomes
-        if fo.retired_at or fo.category.framework.retired_at or fo.category.framework.superseded_at
-    ]
-    if retired:
-        raise ValidationError(
-            {"framework_outcomes": f"{retired[0]} is retired; choose a current outcome."}
-        )
-    if started_on and started_on > timezone.localdate():
-        raise ValidationError({"started_on": "The date it was agreed cannot be in the future."})
+    _refuse_retired(framework_outcomes)
+    dates_check(started_on=(started_on, HAPPENED), next_review_on=(next_review_on, PLANNED))
     outcome = Outcome(
         person=person,
         what_matters=what_matters,
@@ -417,6 +563,18 @@ def outcome_update(
         status_changed_on=merged["status_changed_on"],
         gas_weight=merged["gas_weight"],
     )
+    # Only dates being changed: one kept as it was never stops the rest being saved.
+    dates_check(
+        **{
+            name: (merged[name], allowed)
+            for name, allowed in OUTCOME_DATES.items()
+            if merged[name] != getattr(current, name)
+        }
+    )
+    if framework_outcomes is not None:
+        # Keeping a link to an outcome retired since is fine; adding one is not.
+        kept = set(current.framework_outcomes.values_list("pk", flat=True))
+        _refuse_retired(fo for fo in framework_outcomes if fo.pk not in kept)
     with hooks.outcomes_changing(Outcome.objects.filter(pk=current.pk)):
         before = _snapshot(current, OUTCOME_FIELDS)
         for name, value in merged.items():
@@ -508,8 +666,7 @@ def _write_review(
 def _check_review(*, outcome: Outcome, point: ScalePoint, reviewed_on: datetime.date) -> None:
     if point.scale_id != outcome.scale_id:
         raise ValidationError({"point": "Choose a rating from this outcome's scale."})
-    if reviewed_on > timezone.localdate():
-        raise ValidationError({"reviewed_on": "The review date cannot be in the future."})
+    dates_check(reviewed_on=(reviewed_on, HAPPENED))
     if reviewed_on < outcome.started_on:
         raise ValidationError(
             {"reviewed_on": "The review date cannot be before the outcome was recorded."}
@@ -548,6 +705,7 @@ def review_add(
     outcome = Outcome.objects.select_for_update().select_related("person").get(pk=outcome.pk)
     if outcome.person.closed_on:
         raise ValidationError("This record is closed. Reopen it to add reviews.")
+    dates_check(next_review_on=(next_review_on, PLANNED))
     review = _write_review(
         actor=actor,
         outcome=outcome,

@@ -95,8 +95,21 @@ def person_add(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "records/person_form.html",
-        {"form": form, "key_people": key_people, "title": "Add a person"},
+        {
+            "form": form,
+            "key_people": key_people,
+            "title": "Add a person",
+            "duplicate_of": _duplicate_of(form),
+        },
     )
+
+
+def _duplicate_of(form) -> int | None:
+    """The record that already has the CHI number typed, if the user may see it."""
+    for error in form.errors.as_data().get("chi_number", []):
+        if error.code == services.CHI_DUPLICATE and error.params:
+            return error.params["person_id"]
+    return None
 
 
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -128,7 +141,11 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(
         request,
         "records/person_form.html",
-        {**page, "title": f"Change details: {person.full_name}"},
+        {
+            **page,
+            "title": f"Change details: {person.full_name}",
+            "duplicate_of": _duplicate_of(page["form"]),
+        },
     )
 
 

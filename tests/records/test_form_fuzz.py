@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Organisation
+from common.dates import HAPPENED, PLANNED
 from frameworks.models import FrameworkOutcome
 from records import services
 from records.models import Outcome, Person, Review
@@ -453,15 +454,15 @@ def fill_outcome(t: Typist, s: Setting, *, adding: bool) -> dict:
 
 
 def outcome_post(s: Setting, **changes) -> dict:
-    """An outcome form that saves, with markup, SQL and the far ends of the calendar."""
+    """An outcome form that saves, with markup, SQL and the far ends of the dates allowed."""
     return {
         "what_matters": f"{SCRIPT}\r\nI want to dance again 💃",
         "why_it_matters": IMG,
         "contribution": SQL,
         "in_own_words": "on",
         "framework_outcomes": s.framework_outcome_ids[:1],
-        "next_review_on": "9999-12-31",
-        "started_on": "0001-01-01",
+        "next_review_on": PLANNED.latest().isoformat(),
+        "started_on": HAPPENED.earliest.isoformat(),
         "status": "achieved",
         "status_changed_on": s.today.isoformat(),
         "version": str(s.outcome.version),
