@@ -57,7 +57,7 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 messages.info(
                     request,
-                    f"You were signed out after {settings.SESSION_IDLE_MINUTES} minutes "
+                    f"You were signed out after {settings.SESSION_IDLE_MINUTES:g} minutes "
                     "without activity.",
                 )
                 return redirect_to_login(path)

@@ -6,9 +6,12 @@ journeys move with ``tab_to`` and ``page.keyboard``.
 """
 
 import re
+import time
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Locator, Page, expect
 
 from tests.factories import PASSWORD
@@ -24,12 +27,26 @@ _axe = Axe()
 
 
 def sign_in(page: Page, live_server, user, password: str = PASSWORD) -> None:
-    """Sign ``user`` in through the sign-in form and wait for the home page."""
+    """Sign ``user`` in through the sign-in form (and the code step, if they have a
+    code app) and wait for the home page."""
     page.goto(f"{live_server.url}/login/")
     field(page, "Username").fill(user.username)
     field(page, "Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
+        field(page, "Code").fill(app_code(device.bin_key, after_step=device.last_t))
+        page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Your teams")).to_be_visible()
+
+
+def app_code(key: bytes, after_step: int = -1) -> str:
+    """The code an authenticator app holding ``key`` shows now, or the next one if
+    the current one was used already (at step ``after_step``)."""
+    totp = TOTP(key)
+    totp.time = max(time.time(), (after_step + 1) * totp.step)
+    return f"{totp.token():06d}"
 
 
 def assert_accessible(page: Page) -> None:
