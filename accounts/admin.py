@@ -82,7 +82,22 @@ class ConfigurationInline(admin.TabularInline):
         return self.admin_site.has_permission(request)
 
 
-class MembershipFormSet(BaseInlineFormSet):
+class LabelledRowsFormSet(BaseInlineFormSet):
+    """Names each control of a table row for screen readers ("Member 2: role"):
+    the column heading alone is not its label (WCAG 1.3.1, 4.1.2)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = "new" if index is None else index + 1
+        noun = getattr(self, "row_noun", None) or str(self.model._meta.verbose_name).capitalize()
+        for field in form.fields.values():
+            label = str(field.label or "").lower()
+            # A select with add/change links is wrapped; the select itself needs the name.
+            widget = getattr(field.widget, "widget", field.widget)
+            widget.attrs["aria-label"] = f"{noun} {row}: {label}"
+
+
+class MembershipFormSet(LabelledRowsFormSet):
     """Team roles on a user's or a team's page: only within the user's organisation,
     and never an admin's own role that opens records (``roles.may_set_membership``)."""
 
@@ -152,7 +167,8 @@ class MembershipInline(ConfigurationInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        return type(formset.__name__, (formset,), {"request": request})
+        noun = str(self.verbose_name).capitalize()
+        return type(formset.__name__, (formset,), {"request": request, "row_noun": noun})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "team":
@@ -172,7 +188,7 @@ class UserMembershipInline(MembershipInline):
     fields = ["team", "role", "created_at"]
 
 
-class OrganisationRoleFormSet(BaseInlineFormSet):
+class OrganisationRoleFormSet(LabelledRowsFormSet):
     """Organisation-wide roles only in the user's own organisation."""
 
     def add_fields(self, form, index):
@@ -197,6 +213,11 @@ class OrganisationRoleInline(OwnOrganisationsOnly, ConfigurationInline):
 
     model = OrganisationRole
     formset = OrganisationRoleFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (formset,), {"row_noun": "Organisation-wide role"})
+
     extra = 0
     fields = ["organisation", "role"]
     verbose_name = "organisation-wide role"
