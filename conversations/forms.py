@@ -1,5 +1,7 @@
 """Forms for each stage of a conversation: short steps, plain words."""
 
+from collections.abc import Sequence
+
 from django import forms
 from django.utils import timezone
 
@@ -98,8 +100,8 @@ class ExchangeForm(VersionedForm):
     strengths_community = text_area("Community: groups, places, neighbours")
 
 
-def suggestion_choices() -> list:
-    return [("", "No suggestion"), *framework_outcome_choices()]
+def suggestion_choices(organisation_ids: Sequence[int]) -> list:
+    return [("", "No suggestion"), *framework_outcome_choices(organisation_ids)]
 
 
 class CandidateForm(forms.Form):
@@ -113,15 +115,21 @@ class CandidateForm(forms.Form):
         empty_value=None,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisation_ids: Sequence[int], suggestions: list, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["suggested"].choices = suggestion_choices()
+        # Worked out once for every row of the formset (``suggestion_choices``).
+        self.fields["suggested"].choices = suggestions
+        self.organisation_ids = organisation_ids
 
     def clean_suggested(self):
         pk = self.cleaned_data["suggested"]
         if pk is None:
             return None
-        outcome = FrameworkOutcome.objects.filter(pk=pk, retired_at__isnull=True).first()
+        outcome = FrameworkOutcome.objects.filter(
+            pk=pk,
+            retired_at__isnull=True,
+            category__framework__organisation__in=self.organisation_ids,
+        ).first()
         if outcome is None:
             raise forms.ValidationError("Choose a current framework outcome.")
         return outcome
@@ -176,9 +184,12 @@ class AgreedOutcomeForm(forms.Form):
     community_contribution = text_area("What the community will do")
     next_review_on = date_field("Next review", allowed=PLANNED)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisation_ids: Sequence[int], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["framework_outcomes"].choices = framework_outcome_choices()
+        self.fields["framework_outcomes"].queryset = FrameworkOutcome.objects.filter(
+            category__framework__organisation__in=organisation_ids
+        )
+        self.fields["framework_outcomes"].choices = framework_outcome_choices(organisation_ids)
 
     def clean_framework_outcomes(self):
         return list(self.cleaned_data["framework_outcomes"])

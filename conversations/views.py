@@ -17,7 +17,7 @@ from common.forms import (
 from records.forms import ActionForm, ActionFormSet, actions_from_formset
 from records.quality import outcome_prompts, review_prompts
 from records.selectors import person_for_user, themes_for_person
-from records.services import person_viewed
+from records.services import organisation_ids_of, person_viewed
 
 from . import services
 from .forms import (
@@ -35,6 +35,7 @@ from .forms import (
     RiskForm,
     RiskFormSet,
     StartForm,
+    suggestion_choices,
 )
 from .models import Conversation, ConversationKind, Stage
 from .selectors import agreed_outcome_for_user, conversation_for_user, conversation_full
@@ -138,9 +139,14 @@ def conversation_exchange(request: HttpRequest, conversation_id: int) -> HttpRes
             initial_from(p, PerspectiveForm.base_fields, participant_id=p.pk) for p in participants
         ],
     )
+    organisation_ids = organisation_ids_of(conversation.person)
     candidates = CandidateFormSet(
         data,
         prefix="candidates",
+        form_kwargs={
+            "organisation_ids": organisation_ids,
+            "suggestions": suggestion_choices(organisation_ids),
+        },
         initial=[
             initial_from(c, CandidateForm.base_fields, suggested=c.suggested_id)
             for c in conversation.candidates.all()
@@ -269,7 +275,11 @@ def agreed_outcome_edit(
             if candidate.suggested_id:
                 initial["framework_outcomes"] = [candidate.suggested_id]
         action_initial = []
-    form = AgreedOutcomeForm(request.POST or None, initial=initial)
+    form = AgreedOutcomeForm(
+        request.POST or None,
+        initial=initial,
+        organisation_ids=organisation_ids_of(conversation.person),
+    )
     actions = ActionFormSet(request.POST or None, prefix="actions", initial=action_initial)
     if request.method == "POST" and form.is_valid() and actions.is_valid():
         try:

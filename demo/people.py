@@ -222,7 +222,8 @@ def demo_data_load() -> DemoLoaded:
 
 def _demo_outcomes(person: Person, specs: list[dict], author, themes: dict) -> None:
     """A year of outcomes and reviews, ending with a review due soon or overdue."""
-    scale = RatingScale.objects.get(key="extent-achieved")
+    organisation_id = person.teams.values_list("organisation_id", flat=True).first()
+    scale = RatingScale.objects.get(key="extent-achieved", organisation_id=organisation_id)
     points = {p.score: p for p in scale.points.all()}
     today = timezone.localdate()
     started = today - datetime.timedelta(days=380)
@@ -238,7 +239,9 @@ def _demo_outcomes(person: Person, specs: list[dict], author, themes: dict) -> N
             created_by=author,
         )
         outcome.framework_outcomes.set(
-            FrameworkOutcome.objects.filter(short_name=spec["framework"])[:1]
+            FrameworkOutcome.objects.filter(
+                short_name=spec["framework"], category__framework__organisation_id=organisation_id
+            )[:1]
         )
         Action.objects.bulk_create(
             Action(outcome=outcome, description=d, who=who, when=when, where=where, order=i)

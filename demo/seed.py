@@ -511,9 +511,11 @@ class _Reference:
     points: dict[int, tuple[tuple[int, int, str], ...]]  # scale id -> (id, score, band) by score
 
     @classmethod
-    def load(cls) -> "_Reference":
+    def load(cls, organisation_id: int | None = None) -> "_Reference":
         keys = [spec["key"] for spec in DEFAULT_FRAMEWORKS]
         frameworks = Framework.objects.filter(key__in=keys, retired_at__isnull=True)
+        if organisation_id is not None:
+            frameworks = frameworks.filter(organisation_id=organisation_id)
         framework_outcomes = tuple(
             FrameworkOutcome.objects.filter(
                 category__framework__in=frameworks, retired_at__isnull=True
@@ -550,7 +552,9 @@ class _Rows:
         first_ids: dict[str, int],
         reference: _Reference,
         copy_text: bool,
+        organisation_id: int,
     ) -> None:
+        self.organisation_id = organisation_id
         self.people = people
         self.rng = random.Random(seed)  # noqa: S311 - synthetic data, not secrets
         self.next_id = dict(first_ids)
@@ -603,8 +607,6 @@ class _Rows:
         """The organisation, its themes, and its teams, each with a practitioner."""
         rows: dict[str, list] = {label: [] for label in TABLES}
         stamp = self.stamp[0]
-        self.organisation_id = self._take("organisations")
-        rows["organisations"].append((self.organisation_id, ORGANISATION_NAME))
         for name, description in THEMES:
             self.themes.append(self._take("themes"))
             rows["themes"].append((self.themes[-1], self.organisation_id, name, description, stamp))
@@ -1041,14 +1043,17 @@ def seed_demo(*, people: int, seed: int, today: datetime.date) -> SeedResult:
     tables = _tables()
     with transaction.atomic():
         _check_empty()
-        defaults_load()
+        # Made here, not seeded, so it gets its own default frameworks as any new
+        # organisation does; the seeded rows are its teams, people and records.
+        organisation = Organisation.objects.create(name=ORGANISATION_NAME)
         rows = _Rows(
             people=people,
             seed=seed,
             today=today,
             first_ids=_first_ids(tables),
-            reference=_Reference.load(),
+            reference=_Reference.load(organisation.pk),
             copy_text=copy_text,
+            organisation_id=organisation.pk,
         )
         writer = _CopyWriter(tables) if copy_text else _InsertWriter(tables)
         writer.write(rows.organisation())
@@ -1079,8 +1084,10 @@ def seed_counts(*, people: int, seed: int, today: datetime.date) -> tuple[dict[s
         first_ids=dict.fromkeys(tables, 1),
         reference=_Reference.load(),
         copy_text=False,
+        organisation_id=1,
     )
     counts = {label: len(table_rows) for label, table_rows in rows.organisation().items()}
+    counts["organisations"] = 1  # made before the rows are seeded
     for block in rows.blocks():
         for label, table_rows in block.items():
             counts[label] += len(table_rows)

@@ -14,6 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Organisation
 from common.actor import Actor
 
 from .models import Band, CategoryKind, Framework, RatingScale, ScaleKind
@@ -279,21 +280,25 @@ def _file_order(problem: Problem) -> tuple:
     return (not problem.location.startswith("scale"), problem.location)
 
 
-def _scale_for_import(actor: Actor, spec: ScaleSpec) -> RatingScale:
-    """The current scale identical to ``spec``, or a new scale made from it."""
+def _scale_for_import(actor: Actor, organisation: Organisation, spec: ScaleSpec) -> RatingScale:
+    """The organisation's current scale identical to ``spec``, or a new scale made from it."""
     wanted = normalised_scale(spec)
     candidates = RatingScale.objects.filter(
-        superseded_at__isnull=True, retired_at__isnull=True, kind=spec.kind
+        organisation=organisation,
+        superseded_at__isnull=True,
+        retired_at__isnull=True,
+        kind=spec.kind,
     ).prefetch_related("points")
     for scale in candidates:
         if normalised_scale(scale_spec_of(scale)) == wanted:
             return scale
-    return scale_create(actor=actor, spec=spec)
+    return scale_create(actor=actor, organisation=organisation, spec=spec)
 
 
 @transaction.atomic
-def framework_import(*, actor: Actor, content: bytes) -> Framework:
-    """Create a framework (and its scale, unless an identical one exists) from a file.
+def framework_import(*, actor: Actor, organisation: Organisation, content: bytes) -> Framework:
+    """Create one of ``organisation``'s frameworks (and its scale, unless an identical one
+    exists) from a file.
 
     Raises ImportRefused, with every problem and its location, if anything
     is wrong; then nothing at all has been created.
@@ -302,7 +307,7 @@ def framework_import(*, actor: Actor, content: bytes) -> Framework:
         raise ImportRefused([Problem("", f"the file is larger than {MAX_FILE_BYTES // 1000} kB")])
     framework, scale_spec = document_read(content)
     try:
-        scale = _scale_for_import(actor, scale_spec)
+        scale = _scale_for_import(actor, organisation, scale_spec)
     except ValidationError as error:
         raise ImportRefused(_problems(error, prefix="scale.")) from None
     try:

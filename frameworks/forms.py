@@ -7,9 +7,12 @@ checked by the services; their problems come back located like
 """
 
 import math
+from collections.abc import Sequence
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from accounts.models import Organisation
 
 from .models import Band, CategoryKind, Framework, RatingScale, ScaleKind
 from .selectors import scales_for_choosing
@@ -67,11 +70,33 @@ class FrameworkDetailsForm(forms.Form):
         help_text="What outcomes linked to this framework are rated on at each review.",
     )
 
-    def __init__(self, *args, keep_scale: RatingScale | None = None, **kwargs):
+    def __init__(
+        self, *args, organisations: Sequence, keep_scale: RatingScale | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
-        self.fields["scale"].queryset = scales_for_choosing(keep=keep_scale)
-        self.fields["scale"].label_from_instance = lambda s: f"{s.name} ({s.get_kind_display()})"
+        self.fields["scale"].queryset = scales_for_choosing(organisations, keep=keep_scale)
+        several = len(organisations) > 1
+        self.fields["scale"].label_from_instance = lambda s: (
+            f"{s.name} ({s.get_kind_display()})" + (f", {s.organisation}" if several else "")
+        )
+        if several and keep_scale is None:
+            self.fields["scale"].help_text += " The framework belongs to the scale's organisation."
         _styled(self)
+
+
+def _organisation_field(form: forms.Form, organisations: Sequence) -> None:
+    """Ask which organisation a new thing is for, when the admin looks after several."""
+    if len(organisations) > 1:
+        form.fields["organisation"] = forms.ModelChoiceField(
+            label="Organisation",
+            queryset=Organisation.objects.filter(pk__in=[o.pk for o in organisations]),
+            empty_label=None,
+        )
+
+
+def chosen_organisation(form: forms.Form, organisations: Sequence) -> Organisation:
+    """The organisation a valid ``form`` is for: the one chosen, or the only one."""
+    return form.cleaned_data.get("organisation") or organisations[0]
 
 
 class CategoryForm(forms.Form):
@@ -144,10 +169,11 @@ class FrameworkTreeForm:
     service's located problems next to the fields they are about.
     """
 
-    def __init__(self, data=None, *, framework: Framework | None = None):
+    def __init__(self, data=None, *, organisations: Sequence, framework: Framework | None = None):
         spec = framework_spec_of(framework) if framework else None
         self.details = FrameworkDetailsForm(
             data,
+            organisations=organisations,
             keep_scale=framework.scale if framework else None,
             initial={
                 "name": framework.name,
@@ -302,8 +328,9 @@ class ScaleDetailsForm(forms.Form):
         max_length=TEXT_LENGTH, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisations: Sequence = (), **kwargs):
         super().__init__(*args, **kwargs)
+        _organisation_field(self, organisations)
         _styled(self)
 
 
@@ -342,7 +369,14 @@ PointFormSet = forms.formset_factory(
 class ScaleForm:
     """A scale's details and points as one form; located problems go next to their fields."""
 
-    def __init__(self, data=None, *, scale: RatingScale | None = None, kind: str = ""):
+    def __init__(
+        self,
+        data=None,
+        *,
+        organisations: Sequence = (),
+        scale: RatingScale | None = None,
+        kind: str = "",
+    ):
         spec = scale_spec_of(scale) if scale else None
         if spec:
             initial = {"name": spec.name, "kind": spec.kind, "description": spec.description}
@@ -352,7 +386,10 @@ class ScaleForm:
             points = [{"score": s, "label": label, "band": b} for s, label, b in GAS_LEVELS]
         else:
             initial, points = {"kind": ScaleKind.EXTENT}, []
-        self.details = ScaleDetailsForm(data, initial=initial)
+        # A new scale is for one of the admin's organisations; a scale keeps its own.
+        self.details = ScaleDetailsForm(
+            data, initial=initial, organisations=() if scale else organisations
+        )
         self.points = PointFormSet(data, prefix="points", initial=points)
         if not points:
             self.points.extra = 5
@@ -436,6 +473,7 @@ class ImportForm(forms.Form):
         help_text="A file exported from this or another site, up to 1 MB.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisations: Sequence = (), **kwargs):
         super().__init__(*args, **kwargs)
+        _organisation_field(self, organisations)
         _styled(self)

@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from accounts.models import Organisation
+
 
 class Band(models.TextChoices):
     """The three report bands every scale point maps to, worst first."""
@@ -39,6 +41,11 @@ class RatingScale(models.Model):
     (and its points) they were rated with, so their meaning never changes.
     """
 
+    # Each organisation has its own scales and frameworks, so nothing one
+    # organisation changes alters what another's records mean.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="rating_scales"
+    )
     # Only the current version carries the key, so looking a scale up by key
     # always finds the version to use now.
     key = models.SlugField(
@@ -66,12 +73,15 @@ class RatingScale(models.Model):
                 condition=Q(superseded_at__isnull=True),
                 name="scale_one_current_version",
             ),
-            models.UniqueConstraint(fields=["key"], condition=~Q(key=""), name="scale_key_unique"),
+            models.UniqueConstraint(
+                fields=["organisation", "key"], condition=~Q(key=""), name="scale_key_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(superseded_at__isnull=True) | Q(key=""),
                 name="scale_key_on_current_version_only",
             ),
             models.UniqueConstraint(
+                "organisation",
                 Lower("name"),
                 condition=Q(superseded_at__isnull=True),
                 name="scale_name_unique_among_current",
@@ -121,6 +131,9 @@ class Framework(models.Model):
     with the same ``lineage``, and its outcomes keep their ``identity``.
     """
 
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="frameworks"
+    )
     key = models.SlugField(
         max_length=80, blank=True, help_text="Stable identifier for loading; current version only."
     )
@@ -145,7 +158,7 @@ class Framework(models.Model):
                 name="framework_one_current_version",
             ),
             models.UniqueConstraint(
-                fields=["key"], condition=~Q(key=""), name="framework_key_unique"
+                fields=["organisation", "key"], condition=~Q(key=""), name="framework_key_unique"
             ),
             models.CheckConstraint(
                 condition=Q(superseded_at__isnull=True) | Q(key=""),
@@ -154,6 +167,7 @@ class Framework(models.Model):
             # Two frameworks in use with the same name could not be told apart
             # when recording; a retired one may share its name with its successor.
             models.UniqueConstraint(
+                "organisation",
                 Lower("name"),
                 condition=Q(superseded_at__isnull=True, retired_at__isnull=True),
                 name="framework_name_unique_in_use",

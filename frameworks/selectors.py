@@ -1,6 +1,7 @@
 """Reads of frameworks and scales, shaped for the pages that show them."""
 
 import uuid
+from collections.abc import Iterable
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -32,30 +33,47 @@ def _with_tree(frameworks: QuerySet[Framework]) -> QuerySet[Framework]:
     )
 
 
-def frameworks_with_outcomes() -> QuerySet[Framework]:
-    """The current version of every framework, with scale points, categories and outcomes.
+def frameworks_of(organisations: Iterable) -> QuerySet[Framework]:
+    """Every version of the frameworks of ``organisations`` (organisations or their ids)."""
+    return Framework.objects.filter(organisation__in=organisations)
+
+
+def scales_of(organisations: Iterable) -> QuerySet[RatingScale]:
+    """Every version of the rating scales of ``organisations`` (organisations or their ids)."""
+    return RatingScale.objects.filter(organisation__in=organisations)
+
+
+def frameworks_with_outcomes(organisations: Iterable) -> QuerySet[Framework]:
+    """The current version of the organisations' frameworks, with scale points,
+    categories and outcomes.
 
     Four queries however many frameworks there are. Retired frameworks are
     included (the page marks them); superseded versions are not.
     """
-    return _with_tree(Framework.objects.filter(superseded_at__isnull=True)).order_by(
-        F("retired_at").asc(nulls_first=True), "name"
+    frameworks = frameworks_of(organisations).filter(superseded_at__isnull=True)
+    return (
+        _with_tree(frameworks)
+        .select_related("organisation")
+        .order_by(F("retired_at").asc(nulls_first=True), "name", "organisation__name")
     )
 
 
-def framework_for_page(framework_id: int) -> Framework:
-    """One framework version, any version, with everything its page shows (or 404)."""
-    return get_object_or_404(_with_tree(Framework.objects.all()), pk=framework_id)
+def framework_for_page(framework_id: int, organisations: Iterable) -> Framework:
+    """One of the organisations' framework versions, any version, with everything its
+    page shows (or 404)."""
+    return get_object_or_404(_with_tree(frameworks_of(organisations)), pk=framework_id)
 
 
-def outcomes_for_recording() -> QuerySet[FrameworkOutcome]:
+def outcomes_for_recording(organisations: Iterable) -> QuerySet[FrameworkOutcome]:
     """The framework outcomes a practitioner may link a new personal outcome to.
 
-    Only the current version of each framework that is not retired, and only
-    its outcomes that are not retired; in framework, category and outcome order.
+    Only the organisations' own frameworks: the current version of each that is
+    not retired, and only its outcomes that are not retired; in framework,
+    category and outcome order.
     """
     return (
         FrameworkOutcome.objects.filter(
+            category__framework__organisation__in=organisations,
             retired_at__isnull=True,
             category__framework__retired_at__isnull=True,
             category__framework__superseded_at__isnull=True,
@@ -100,10 +118,13 @@ def outcome_identity_uses(identity: uuid.UUID) -> list[Use]:
     return uses_of(FrameworkOutcome.objects.filter(identity=identity), ignore_apps={"frameworks"})
 
 
-def scales_with_points() -> QuerySet[RatingScale]:
-    """The current version of every scale with its points and how many frameworks use it."""
+def scales_with_points(organisations: Iterable) -> QuerySet[RatingScale]:
+    """The current version of the organisations' scales, with their points and how many
+    frameworks use each."""
     return (
-        RatingScale.objects.filter(superseded_at__isnull=True)
+        scales_of(organisations)
+        .filter(superseded_at__isnull=True)
+        .select_related("organisation")
         .annotate(
             framework_count=Count(
                 "frameworks", filter=Q(frameworks__superseded_at__isnull=True), distinct=True
@@ -114,20 +135,28 @@ def scales_with_points() -> QuerySet[RatingScale]:
     )
 
 
-def scale_for_page(scale_id: int) -> RatingScale:
-    """One scale version with its points (or 404)."""
-    scales = RatingScale.objects.prefetch_related(
+def scale_for_page(scale_id: int, organisations: Iterable) -> RatingScale:
+    """One of the organisations' scale versions, with its points (or 404)."""
+    scales = scales_of(organisations).prefetch_related(
         Prefetch("points", queryset=ScalePoint.objects.order_by("score"))
     )
     return get_object_or_404(scales, pk=scale_id)
 
 
-def scales_for_choosing(*, keep: RatingScale | None = None) -> QuerySet[RatingScale]:
-    """Scales a framework may be put on: current and not retired (plus ``keep``)."""
+def scales_for_choosing(
+    organisations: Iterable, *, keep: RatingScale | None = None
+) -> QuerySet[RatingScale]:
+    """Scales a framework may be put on: the organisations' current scales that are not
+    retired (plus ``keep``)."""
     choosable = Q(superseded_at__isnull=True, retired_at__isnull=True)
     if keep is not None:
         choosable |= Q(pk=keep.pk)
-    return RatingScale.objects.filter(choosable).order_by("name")
+    return (
+        scales_of(organisations)
+        .filter(choosable)
+        .select_related("organisation")
+        .order_by("name", "organisation__name")
+    )
 
 
 def scale_versions(scale: RatingScale) -> QuerySet[RatingScale]:

@@ -27,6 +27,7 @@ from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from accounts.models import Organisation
 from audit.services import audit_record, changes_between
 from common.actor import Actor
 from common.usage import describe_uses
@@ -78,8 +79,9 @@ class DefaultsLoaded:
 
 
 @transaction.atomic
-def defaults_load() -> DefaultsLoaded:
-    """Create the default scale and frameworks that do not exist yet.
+def defaults_load(*, organisation: Organisation | None = None) -> DefaultsLoaded:
+    """Give ``organisation`` (or every organisation) the default scale and frameworks
+    it does not have yet: its own copies, which only its admins change.
 
     A framework or scale that already exists (matched by its key, which only
     the current version carries) is left exactly as it is, so running this
@@ -87,9 +89,17 @@ def defaults_load() -> DefaultsLoaded:
     retirements or new versions.
     """
     result = DefaultsLoaded()
-    scale = RatingScale.objects.filter(key=EXTENT_SCALE["key"]).first()
+    organisations = [organisation] if organisation else Organisation.objects.order_by("pk")
+    for each in organisations:
+        _defaults_into(each, result)
+    return result
+
+
+def _defaults_into(organisation: Organisation, result: DefaultsLoaded) -> None:
+    scale = RatingScale.objects.filter(organisation=organisation, key=EXTENT_SCALE["key"]).first()
     if scale is None:
         scale = RatingScale.objects.create(
+            organisation=organisation,
             key=EXTENT_SCALE["key"],
             name=EXTENT_SCALE["name"],
             kind=EXTENT_SCALE["kind"],
@@ -99,13 +109,16 @@ def defaults_load() -> DefaultsLoaded:
             ScalePoint(scale=scale, score=score, label=label, band=band)
             for score, label, band in EXTENT_SCALE["points"]
         )
-        result.scales_created.append(scale.name)
+        result.scales_created.append(f"{scale.name} ({organisation})")
 
-    existing = set(Framework.objects.values_list("key", flat=True))
+    existing = set(
+        Framework.objects.filter(organisation=organisation).values_list("key", flat=True)
+    )
     for spec in DEFAULT_FRAMEWORKS:
         if spec["key"] in existing:
             continue
         framework = Framework.objects.create(
+            organisation=organisation,
             key=spec["key"],
             name=spec["name"],
             audience=spec["audience"],
@@ -122,8 +135,7 @@ def defaults_load() -> DefaultsLoaded:
                 )
                 for i, (short_name, description) in enumerate(outcomes, start=1)
             )
-        result.frameworks_created.append(framework.name)
-    return result
+        result.frameworks_created.append(f"{framework.name} ({organisation})")
 
 
 # Shared pieces ---------------------------------------------------------------
@@ -158,9 +170,11 @@ def _version_label(thing: Framework | RatingScale) -> str:
 # Scales ---------------------------------------------------------------------
 
 
-def _check_scale_name_free(name: str, *, lineage: uuid.UUID | None = None) -> None:
+def _check_scale_name_free(
+    name: str, *, organisation_id: int, lineage: uuid.UUID | None = None
+) -> None:
     taken = RatingScale.objects.annotate(folded=Lower("name")).filter(
-        folded=name.lower(), superseded_at__isnull=True
+        organisation_id=organisation_id, folded=name.lower(), superseded_at__isnull=True
     )
     if lineage is not None:
         taken = taken.exclude(lineage=lineage)
@@ -182,14 +196,20 @@ def _write_points(scale: RatingScale, spec: ScaleSpec) -> None:
 
 
 @transaction.atomic
-def scale_create(*, actor: Actor, spec: ScaleSpec, key: str = "") -> RatingScale:
-    """Create a rating scale (version 1) with its points."""
+def scale_create(
+    *, actor: Actor, organisation: Organisation, spec: ScaleSpec, key: str = ""
+) -> RatingScale:
+    """Create one of ``organisation``'s rating scales (version 1) with its points."""
     # Checked as given, so each problem's location is where the admin put it.
     _raise(scale_problems(spec))
     spec = normalised_scale(spec)
-    _check_scale_name_free(spec.name)
+    _check_scale_name_free(spec.name, organisation_id=organisation.pk)
     scale = RatingScale.objects.create(
-        key=key, name=spec.name, kind=spec.kind, description=spec.description
+        organisation=organisation,
+        key=key,
+        name=spec.name,
+        kind=spec.kind,
+        description=spec.description,
     )
     _write_points(scale, spec)
     audit_record(
@@ -230,7 +250,9 @@ def scale_update(*, actor: Actor, scale: RatingScale, spec: ScaleSpec) -> Rating
         raise ValidationError(OLD_SCALE_VERSION)
     _raise(scale_problems(spec))
     spec = normalised_scale(spec)
-    _check_scale_name_free(spec.name, lineage=current.lineage)
+    _check_scale_name_free(
+        spec.name, organisation_id=current.organisation_id, lineage=current.lineage
+    )
     # Locked, so no rating can be made on a point while this decides.
     list(ScalePoint.objects.select_for_update().filter(scale=current))
     before = scale_spec_of(current)
@@ -261,6 +283,7 @@ def scale_update(*, actor: Actor, scale: RatingScale, spec: ScaleSpec) -> Rating
     key = current.key
     RatingScale.objects.filter(pk=current.pk).update(superseded_at=timezone.now(), key="")
     new = RatingScale.objects.create(
+        organisation_id=current.organisation_id,
         key=key,
         lineage=current.lineage,
         version=current.version + 1,
@@ -379,9 +402,14 @@ def _trimmed(spec: FrameworkSpec) -> FrameworkSpec:
     )
 
 
-def _check_framework_name_free(name: str, *, lineage: uuid.UUID | None = None) -> None:
+def _check_framework_name_free(
+    name: str, *, organisation_id: int, lineage: uuid.UUID | None = None
+) -> None:
     taken = Framework.objects.annotate(folded=Lower("name")).filter(
-        folded=name.lower(), superseded_at__isnull=True, retired_at__isnull=True
+        organisation_id=organisation_id,
+        folded=name.lower(),
+        superseded_at__isnull=True,
+        retired_at__isnull=True,
     )
     if lineage is not None:
         taken = taken.exclude(lineage=lineage)
@@ -394,9 +422,11 @@ def _check_framework_name_free(name: str, *, lineage: uuid.UUID | None = None) -
         )
 
 
-def _check_scale_choosable(scale: RatingScale) -> None:
+def _check_scale_choosable(scale: RatingScale, *, organisation_id: int) -> None:
     # Read afresh and locked: the scale may have been retired since the page was shown.
     scale = RatingScale.objects.select_for_update().get(pk=scale.pk)
+    if scale.organisation_id != organisation_id:
+        raise ValidationError({"scale": "Choose one of your organisation's scales."})
     if scale.superseded_at is not None:
         raise ValidationError({"scale": "Choose the current version of the scale."})
     if scale.retired_at is not None:
@@ -505,9 +535,11 @@ def _framework_apply(
     spec = _trimmed(spec)
     _raise(framework_problems(spec))
     if current.retired_at is None:
-        _check_framework_name_free(spec.name, lineage=current.lineage)
+        _check_framework_name_free(
+            spec.name, organisation_id=current.organisation_id, lineage=current.lineage
+        )
     if scale.pk != current.scale_id and not following_scale:
-        _check_scale_choosable(scale)
+        _check_scale_choosable(scale, organisation_id=current.organisation_id)
     # Locked, so nothing can be recorded against these outcomes while this decides.
     existing = list(
         FrameworkOutcome.objects.select_for_update().filter(
@@ -551,6 +583,7 @@ def _framework_apply(
         key = current.key
         Framework.objects.filter(pk=current.pk).update(superseded_at=timezone.now(), key="")
         new = Framework.objects.create(
+            organisation_id=current.organisation_id,
             key=key,
             lineage=current.lineage,
             version=current.version + 1,
@@ -609,7 +642,8 @@ def framework_create(
     key: str = "",
     summary: str = "Framework created",
 ) -> Framework:
-    """Create a framework (version 1) with its categories and outcomes.
+    """Create a framework (version 1) with its categories and outcomes, in the
+    organisation whose scale it is rated on.
 
     Every outcome gets a new identity, even if ``spec`` carries one: a new
     framework is never counted together with another in reports.
@@ -623,9 +657,10 @@ def framework_create(
         ),
     )
     _raise(framework_problems(spec))
-    _check_framework_name_free(spec.name)
-    _check_scale_choosable(scale)
+    _check_framework_name_free(spec.name, organisation_id=scale.organisation_id)
+    _check_scale_choosable(scale, organisation_id=scale.organisation_id)
     framework = Framework.objects.create(
+        organisation_id=scale.organisation_id,
         key=key,
         name=spec.name,
         audience=spec.audience,
@@ -706,7 +741,9 @@ def framework_reinstate(*, actor: Actor, framework: Framework) -> Framework:
     current = _current_for_change(framework)
     if current.retired_at is None:
         raise ValidationError("This framework is not retired.")
-    _check_framework_name_free(current.name, lineage=current.lineage)
+    _check_framework_name_free(
+        current.name, organisation_id=current.organisation_id, lineage=current.lineage
+    )
     _set_retired(actor, current, retire=False, noun="Framework")
     return current
 

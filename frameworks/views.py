@@ -10,18 +10,19 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
-from accounts.roles import role_required
+from accounts.models import Organisation, Role
+from accounts.roles import organisations_administered_by, role_required
 from common.usage import describe_uses
 
 from . import services
 from .exchange import MAX_FILE_BYTES, ImportRefused, framework_export, framework_import
-from .forms import CopyForm, FrameworkTreeForm, ImportForm, ScaleForm
+from .forms import CopyForm, FrameworkTreeForm, ImportForm, ScaleForm, chosen_organisation
 from .models import Framework, FrameworkOutcome, RatingScale
 from .selectors import (
     framework_for_page,
@@ -29,6 +30,7 @@ from .selectors import (
     framework_uses,
     framework_version_uses,
     framework_versions,
+    frameworks_of,
     frameworks_on_scale,
     frameworks_with_outcomes,
     scale_for_page,
@@ -36,11 +38,18 @@ from .selectors import (
     scale_uses,
     scale_version_uses,
     scale_versions,
+    scales_of,
     scales_with_points,
 )
 
 HISTORY_LENGTH = 50
 admin_only = role_required(Role.ADMIN)
+
+
+def _mine(request: HttpRequest) -> QuerySet[Organisation]:
+    """The organisations whose frameworks and scales the admin looks after (read as a
+    subquery of each page's own query)."""
+    return organisations_administered_by(request.user).order_by("name")
 
 
 def _message_for(error: ValidationError) -> str:
@@ -59,13 +68,13 @@ def _saved(request, before: Framework | RatingScale, saved, kept: str) -> HttpRe
 
 @admin_only
 def framework_list(request: HttpRequest) -> HttpResponse:
-    frameworks = frameworks_with_outcomes()
+    frameworks = frameworks_with_outcomes(_mine(request))
     return render(request, "frameworks/framework_list.html", {"frameworks": frameworks})
 
 
 @admin_only
 def framework_detail(request: HttpRequest, framework_id: int) -> HttpResponse:
-    framework = framework_for_page(framework_id)
+    framework = framework_for_page(framework_id, _mine(request))
     uses = framework_version_uses(framework)
     return render(
         request,
@@ -94,7 +103,7 @@ def _tree_page(request, form: FrameworkTreeForm, *, framework=None, title: str) 
 
 @admin_only
 def framework_add(request: HttpRequest) -> HttpResponse:
-    form = FrameworkTreeForm(request.POST or None)
+    form = FrameworkTreeForm(request.POST or None, organisations=_mine(request))
     if request.method == "POST" and form.is_valid():
         spec = form.spec()
         try:
@@ -111,11 +120,12 @@ def framework_add(request: HttpRequest) -> HttpResponse:
 
 @admin_only
 def framework_edit(request: HttpRequest, framework_id: int) -> HttpResponse:
-    framework = framework_for_page(framework_id)
+    mine = _mine(request)
+    framework = framework_for_page(framework_id, mine)
     if not framework.is_current:
         messages.info(request, services.OLD_FRAMEWORK_VERSION)
         return redirect("framework_detail", framework_id=framework.pk)
-    form = FrameworkTreeForm(request.POST or None, framework=framework)
+    form = FrameworkTreeForm(request.POST or None, organisations=mine, framework=framework)
     if request.method == "POST" and form.is_valid():
         spec = form.spec()
         try:
@@ -142,7 +152,7 @@ def framework_edit(request: HttpRequest, framework_id: int) -> HttpResponse:
 
 @admin_only
 def framework_copy(request: HttpRequest, framework_id: int) -> HttpResponse:
-    framework = get_object_or_404(Framework, pk=framework_id)
+    framework = get_object_or_404(frameworks_of(_mine(request)), pk=framework_id)
     form = CopyForm(request.POST or None, initial={"name": f"Copy of {framework.name}"})
     if request.method == "POST" and form.is_valid():
         try:
@@ -162,7 +172,7 @@ def framework_copy(request: HttpRequest, framework_id: int) -> HttpResponse:
 
 @admin_only
 def framework_delete(request: HttpRequest, framework_id: int) -> HttpResponse:
-    framework = get_object_or_404(Framework, pk=framework_id)
+    framework = get_object_or_404(frameworks_of(_mine(request)), pk=framework_id)
     uses = framework_uses(framework)
     if request.method == "POST" and not uses:
         try:
@@ -183,7 +193,7 @@ def framework_delete(request: HttpRequest, framework_id: int) -> HttpResponse:
 
 @admin_only
 def framework_export_file(request: HttpRequest, framework_id: int) -> HttpResponse:
-    framework = framework_for_page(framework_id)
+    framework = framework_for_page(framework_id, _mine(request))
     document = framework_export(framework)
     response = HttpResponse(
         json.dumps(document, indent=2, ensure_ascii=False) + "\n",
@@ -196,7 +206,8 @@ def framework_export_file(request: HttpRequest, framework_id: int) -> HttpRespon
 
 @admin_only
 def framework_import_file(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
+    mine = _mine(request)
+    form = ImportForm(request.POST or None, request.FILES or None, organisations=mine)
     problems = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -204,7 +215,11 @@ def framework_import_file(request: HttpRequest) -> HttpResponse:
             form.add_error("file", f"The file is larger than {MAX_FILE_BYTES // 1000} kB.")
         else:
             try:
-                framework = framework_import(actor=request.actor, content=upload.read())
+                framework = framework_import(
+                    actor=request.actor,
+                    organisation=chosen_organisation(form, mine),
+                    content=upload.read(),
+                )
             except ImportRefused as refused:
                 problems = refused.problems
             else:
@@ -218,12 +233,14 @@ def framework_import_file(request: HttpRequest) -> HttpResponse:
 
 @admin_only
 def scale_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "frameworks/scale_list.html", {"scales": scales_with_points()})
+    return render(
+        request, "frameworks/scale_list.html", {"scales": scales_with_points(_mine(request))}
+    )
 
 
 @admin_only
 def scale_detail(request: HttpRequest, scale_id: int) -> HttpResponse:
-    scale = scale_for_page(scale_id)
+    scale = scale_for_page(scale_id, _mine(request))
     return render(
         request,
         "frameworks/scale_detail.html",
@@ -252,10 +269,15 @@ def _scale_page(request, form: ScaleForm, *, scale=None, title: str) -> HttpResp
 
 @admin_only
 def scale_add(request: HttpRequest) -> HttpResponse:
-    form = ScaleForm(request.POST or None, kind=request.GET.get("kind", ""))
+    mine = _mine(request)
+    form = ScaleForm(request.POST or None, organisations=mine, kind=request.GET.get("kind", ""))
     if request.method == "POST" and form.is_valid():
         try:
-            scale = services.scale_create(actor=request.actor, spec=form.spec())
+            scale = services.scale_create(
+                actor=request.actor,
+                organisation=chosen_organisation(form.details, mine),
+                spec=form.spec(),
+            )
         except ValidationError as error:
             form.show_errors(error)
         else:
@@ -266,7 +288,7 @@ def scale_add(request: HttpRequest) -> HttpResponse:
 
 @admin_only
 def scale_edit(request: HttpRequest, scale_id: int) -> HttpResponse:
-    scale = scale_for_page(scale_id)
+    scale = scale_for_page(scale_id, _mine(request))
     if not scale.is_current:
         messages.info(request, services.OLD_SCALE_VERSION)
         return redirect("scale_detail", scale_id=scale.pk)
@@ -289,7 +311,7 @@ def scale_edit(request: HttpRequest, scale_id: int) -> HttpResponse:
 
 @admin_only
 def scale_delete(request: HttpRequest, scale_id: int) -> HttpResponse:
-    scale = get_object_or_404(RatingScale, pk=scale_id)
+    scale = get_object_or_404(scales_of(_mine(request)), pk=scale_id)
     uses = describe_uses(scale_uses(scale))
     frameworks = list(frameworks_on_scale(scale))
     if request.method == "POST" and not uses and not frameworks:
@@ -316,7 +338,7 @@ def scale_delete(request: HttpRequest, scale_id: int) -> HttpResponse:
 class Retirement:
     """How one kind of thing is retired and reinstated from its admin page."""
 
-    load: Callable[[int], object]
+    load: Callable[[HttpRequest, int], object]
     retire: Callable
     reinstate: Callable
     keyword: str  # the services' name for the thing
@@ -329,7 +351,7 @@ def _retirement_view(kind: Retirement, *, retire: bool) -> Callable:
     @admin_only
     @require_POST
     def view(request: HttpRequest, **ids) -> HttpResponse:
-        thing = kind.load(*ids.values())
+        thing = kind.load(request, *ids.values())
         service = kind.retire if retire else kind.reinstate
         try:
             service(actor=request.actor, **{kind.keyword: thing})
@@ -344,7 +366,7 @@ def _retirement_view(kind: Retirement, *, retire: bool) -> Callable:
 
 
 FRAMEWORK = Retirement(
-    load=lambda pk: get_object_or_404(Framework, pk=pk),
+    load=lambda request, pk: get_object_or_404(frameworks_of(_mine(request)), pk=pk),
     retire=services.framework_retire,
     reinstate=services.framework_reinstate,
     keyword="framework",
@@ -354,8 +376,11 @@ FRAMEWORK = Retirement(
     back=lambda framework: framework.get_absolute_url(),
 )
 FRAMEWORK_OUTCOME = Retirement(
-    load=lambda pk: get_object_or_404(
-        FrameworkOutcome.objects.select_related("category__framework"), pk=pk
+    load=lambda request, pk: get_object_or_404(
+        FrameworkOutcome.objects.filter(
+            category__framework__organisation__in=_mine(request)
+        ).select_related("category__framework"),
+        pk=pk,
     ),
     retire=services.framework_outcome_retire,
     reinstate=services.framework_outcome_reinstate,
@@ -366,7 +391,7 @@ FRAMEWORK_OUTCOME = Retirement(
     back=lambda outcome: outcome.category.framework.get_absolute_url(),
 )
 SCALE = Retirement(
-    load=lambda pk: get_object_or_404(RatingScale, pk=pk),
+    load=lambda request, pk: get_object_or_404(scales_of(_mine(request)), pk=pk),
     retire=services.scale_retire,
     reinstate=services.scale_reinstate,
     keyword="scale",

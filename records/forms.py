@@ -1,5 +1,7 @@
 """Forms for person records: presentation and field checks; rules live in services."""
 
+from collections.abc import Sequence
+
 from django import forms
 from django.utils import timezone
 
@@ -79,10 +81,11 @@ class KeyPersonForm(forms.Form):
 KeyPersonFormSet = forms.formset_factory(KeyPersonForm, extra=2, can_delete=True, max_num=30)
 
 
-def framework_outcome_choices() -> list:
-    """Current framework outcomes grouped as "framework: category", in framework order."""
+def framework_outcome_choices(organisation_ids: Sequence[int]) -> list:
+    """The organisations' current framework outcomes grouped as "framework: category",
+    in framework order."""
     groups: dict[str, list] = {}
-    for fo in outcomes_for_recording():
+    for fo in outcomes_for_recording(organisation_ids):
         label = f"{fo.category.framework.name}: {fo.category.name}"
         groups.setdefault(label, []).append((fo.pk, fo.short_name))
     return list(groups.items())
@@ -133,9 +136,16 @@ class OutcomeForm(VersionedForm):
         "Date achieved or stopped", help_text="Only if no longer active.", allowed=HAPPENED
     )
 
-    def __init__(self, *args, creating: bool = False, linked=(), **kwargs):
+    def __init__(
+        self, *args, organisation_ids: Sequence[int], creating: bool = False, linked=(), **kwargs
+    ):
         super().__init__(*args, **kwargs)
-        choices = framework_outcome_choices()
+        # Only the frameworks of the organisations supporting the person, on the page
+        # and when the choice is checked.
+        self.fields["framework_outcomes"].queryset = FrameworkOutcome.objects.filter(
+            category__framework__organisation__in=organisation_ids
+        )
+        choices = framework_outcome_choices(organisation_ids)
         # Links to a retired or superseded framework outcome stay on offer (and
         # ticked) for the outcome that has them, so saving never drops them.
         offered = {pk for _, group in choices for pk, _ in group}

@@ -423,11 +423,36 @@ def person_reopen(*, actor: Actor, person: Person) -> Person:
     return current
 
 
-def _scale_for(framework_outcomes: Sequence[FrameworkOutcome]) -> RatingScale:
-    # An outcome is rated on the scale of the first framework it is tied to.
+def organisation_ids_of(person: Person) -> list[int]:
+    """The organisations whose teams support the person, lowest id first."""
+    return sorted(
+        set(
+            CaseloadEntry.objects.filter(person=person).values_list(
+                "team__organisation_id", flat=True
+            )
+        )
+    )
+
+
+def _scale_for(person: Person, framework_outcomes: Sequence[FrameworkOutcome]) -> RatingScale:
+    # An outcome is rated on the scale of the first framework it is tied to, or
+    # else on the default scale of the organisation supporting the person.
     if framework_outcomes:
         return framework_outcomes[0].category.framework.scale
-    return RatingScale.objects.get(key=DEFAULT_SCALE_KEY)
+    return RatingScale.objects.get(
+        key=DEFAULT_SCALE_KEY, organisation_id=organisation_ids_of(person)[0]
+    )
+
+
+def _refuse_other_organisations(
+    person: Person, framework_outcomes: Sequence[FrameworkOutcome]
+) -> None:
+    """Framework outcomes come from the frameworks of the organisations supporting the person."""
+    own = set(organisation_ids_of(person))
+    if any(fo.category.framework.organisation_id not in own for fo in framework_outcomes):
+        raise ValidationError(
+            {"framework_outcomes": "Choose framework outcomes from your organisation's frameworks."}
+        )
 
 
 def _check_outcome(*, what_matters: str, status: str, status_changed_on, gas_weight=1) -> None:
@@ -513,6 +538,7 @@ def outcome_record(
         gas_weight=gas_weight,
     )
     _refuse_retired(framework_outcomes)
+    _refuse_other_organisations(person, framework_outcomes)
     dates_check(started_on=(started_on, HAPPENED), next_review_on=(next_review_on, PLANNED))
     outcome = Outcome(
         person=person,
@@ -522,7 +548,7 @@ def outcome_record(
         contribution=contribution,
         next_review_on=next_review_on,
         started_on=started_on or timezone.localdate(),
-        scale=_scale_for(framework_outcomes),
+        scale=_scale_for(person, framework_outcomes),
         gas_weight=gas_weight,
         created_by=actor.user,
     )
@@ -575,6 +601,9 @@ def outcome_update(
         # Keeping a link to an outcome retired since is fine; adding one is not.
         kept = set(current.framework_outcomes.values_list("pk", flat=True))
         _refuse_retired(fo for fo in framework_outcomes if fo.pk not in kept)
+        _refuse_other_organisations(
+            current.person, [fo for fo in framework_outcomes if fo.pk not in kept]
+        )
     with hooks.outcomes_changing(Outcome.objects.filter(pk=current.pk)):
         before = _snapshot(current, OUTCOME_FIELDS)
         for name, value in merged.items():

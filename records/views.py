@@ -343,7 +343,9 @@ def person_reopen(request: HttpRequest, person_id: int) -> HttpResponse:
 
 def outcome_add(request: HttpRequest, person_id: int) -> HttpResponse:
     person = person_for_user(request.user, person_id, edit=True)
-    form = OutcomeForm(request.POST or None, creating=True)
+    form = OutcomeForm(
+        request.POST or None, organisation_ids=services.organisation_ids_of(person), creating=True
+    )
     actions = ActionFormSet(request.POST or None, prefix="actions")
     if request.method == "POST" and form.is_valid() and actions.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -372,8 +374,12 @@ def outcome_edit(request: HttpRequest, outcome_id: int) -> HttpResponse:
         version=outcome.version,
         framework_outcomes=list(outcome.framework_outcomes.all()),
     )
-    form = OutcomeForm(request.POST or None, initial=initial, linked=initial["framework_outcomes"])
-    form.rebind_kwargs = {"linked": initial["framework_outcomes"]}
+    form_kwargs = {
+        "organisation_ids": services.organisation_ids_of(person),
+        "linked": initial["framework_outcomes"],
+    }
+    form = OutcomeForm(request.POST or None, initial=initial, **form_kwargs)
+    form.rebind_kwargs = form_kwargs
     actions = ActionFormSet(
         request.POST or None,
         prefix="actions",

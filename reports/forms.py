@@ -80,12 +80,17 @@ class OrganisationReportForm(PeriodForm):
             (str(pk), name)
             for pk, name in organisation.teams.order_by("name").values_list("pk", "name")
         ]
-        frameworks = Framework.objects.filter(superseded_at__isnull=True).order_by("name")
+        frameworks = Framework.objects.filter(
+            organisation=organisation, superseded_at__isnull=True
+        ).order_by("name")
         self.fields["framework"].choices = [("", "All frameworks")] + [
             (str(f.lineage), f.name) for f in frameworks
         ]
         outcomes = (
-            FrameworkOutcome.objects.filter(category__framework__superseded_at__isnull=True)
+            FrameworkOutcome.objects.filter(
+                category__framework__organisation=organisation,
+                category__framework__superseded_at__isnull=True,
+            )
             .select_related("category__framework")
             .order_by("category__framework__name", "category__order", "order")
         )
@@ -138,6 +143,7 @@ class NarrativeForm(PeriodForm):
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["theme"].queryset = Theme.objects.filter(organisation=organisation)
+        self.organisation = organisation
 
     def clean(self):
         data = super().clean()
@@ -145,7 +151,9 @@ class NarrativeForm(PeriodForm):
             self.add_error("kind", "Say whether the theme helped or got in the way.")
         if data.get("identity"):
             name = (
-                FrameworkOutcome.objects.filter(identity=data["identity"])
+                FrameworkOutcome.objects.filter(
+                    identity=data["identity"], category__framework__organisation=self.organisation
+                )
                 .order_by("-category__framework__version")
                 .values_list("short_name", flat=True)
                 .first()

@@ -74,7 +74,7 @@ def practitioner_client(client, roles):
 
 
 @pytest.fixture
-def frameworks(db):
+def frameworks(roles):
     defaults_load()
 
 

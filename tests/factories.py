@@ -134,6 +134,11 @@ class RatingScaleFactory(DjangoModelFactory):
     class Meta:
         model = RatingScale
 
+    # The organisation already there (most tests have one), so no second set of
+    # default frameworks is loaded for a new one.
+    organisation = factory.LazyFunction(
+        lambda: Organisation.objects.order_by("pk").first() or OrganisationFactory()
+    )
     key = factory.Sequence(lambda n: f"scale-{n}")
     name = factory.Sequence(lambda n: f"Scale {n}")
 
@@ -156,6 +161,7 @@ class FrameworkFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Framework {n}")
     audience = "Adults living in the community"
     scale = factory.SubFactory(RatingScaleFactory)
+    organisation = factory.LazyAttribute(lambda framework: framework.scale.organisation)
 
 
 class FrameworkCategoryFactory(DjangoModelFactory):
@@ -216,7 +222,17 @@ class OutcomeFactory(DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     what_matters = factory.Sequence(lambda n: f"I want to get back to my garden, number {n}")
     started_on = factory.LazyFunction(lambda: datetime.date(2025, 1, 6))
-    scale = factory.LazyFunction(lambda: RatingScale.objects.get(key="extent-achieved"))
+    # The extent-achieved scale of the organisation supporting the person (or of the
+    # first organisation, for a person on no caseload yet).
+    scale = factory.LazyAttribute(
+        lambda outcome: RatingScale.objects.filter(key="extent-achieved")
+        .filter(
+            organisation=outcome.person.teams.values("organisation").first()["organisation"]
+            if outcome.person.teams.exists()
+            else Organisation.objects.order_by("pk").first()
+        )
+        .get()
+    )
     created_by = factory.SubFactory(UserFactory)
 
 

@@ -11,6 +11,7 @@ why in words.
 
 import pytest
 
+from accounts.models import Organisation
 from conversations.forms import (
     AddendumForm,
     AgreedOutcomeForm,
@@ -24,8 +25,10 @@ from conversations.forms import (
     RiskFormSet,
     StartForm,
     VersionedForm,
+    suggestion_choices,
 )
 from frameworks.models import FrameworkOutcome
+from records.services import organisation_ids_of
 from tests.core.test_form_fuzz_kit import (
     answers,
     assert_both_answers,
@@ -127,11 +130,18 @@ FORMSETS = {
 @pytest.mark.parametrize("name", FORMSETS)
 def test_stage_formsets_answer_any_input(conversation, name):
     formset_class, prefix, initial = FORMSETS[name]
-    template = formset_class(prefix=prefix, initial=initial(conversation))
+    keywords = {}
+    if formset_class is CandidateFormSet:
+        ids = organisation_ids_of(conversation.person)
+        keywords["form_kwargs"] = {
+            "organisation_ids": ids,
+            "suggestions": suggestion_choices(ids),
+        }
+    template = formset_class(prefix=prefix, initial=initial(conversation), **keywords)
     untouched = posted(template)
     fuzz(
         template,
-        lambda data: formset_class(data, prefix=prefix),
+        lambda data: formset_class(data, prefix=prefix, **keywords),
         with_values(untouched, **{f"{prefix}-INITIAL_FORMS": "40", f"{prefix}-TOTAL_FORMS": "41"}),
         with_values(untouched, **{f"{prefix}-0-suggested": OUT_OF_RANGE_ID}),
         with_values(untouched, **{f"{prefix}-0-participant_id": OUT_OF_RANGE_ID}),
@@ -163,11 +173,14 @@ STAGE_FORMS = {
 @pytest.mark.parametrize("name", STAGE_FORMS)
 def test_stage_forms_answer_any_input(frameworks, name):
     form_class, initial = STAGE_FORMS[name]
-    template = form_class(initial=initial())
+    keywords = {}
+    if form_class is AgreedOutcomeForm:
+        keywords["organisation_ids"] = list(Organisation.objects.values_list("pk", flat=True))
+    template = form_class(initial=initial(), **keywords)
     untouched = posted(template)
     fuzz(
         template,
-        form_class,
+        lambda data: form_class(data, **keywords),
         with_values(untouched, version=str(2**31), framework_outcomes=[OUT_OF_RANGE_ID]),
         with_values(untouched, version="0", next_review_on="2025-02-29"),
     )

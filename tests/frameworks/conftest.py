@@ -2,6 +2,7 @@
 
 import pytest
 
+from accounts.models import Organisation
 from common.actor import Actor
 from frameworks import services
 from frameworks.services import defaults_load
@@ -17,8 +18,13 @@ GAS_POINTS = (
 )
 
 
+def home_organisation():
+    """The organisation of the ``roles`` fixture, whose admin is ``admin_actor``."""
+    return Organisation.objects.get(name="Test Partnership")
+
+
 @pytest.fixture
-def frameworks(db):
+def frameworks(roles):
     defaults_load()
 
 
@@ -48,6 +54,7 @@ def gas_framework(admin_actor):
     """A framework rated on a Goal Attainment Scaling scale, with three outcomes."""
     scale = services.scale_create(
         actor=admin_actor,
+        organisation=home_organisation(),
         spec=ScaleSpec(name="Goal Attainment Scaling", kind="gas", points=GAS_POINTS),
     )
     return services.framework_create(

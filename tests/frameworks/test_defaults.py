@@ -1,9 +1,11 @@
 """The default frameworks of shared/frameworks.md load completely, and only once."""
 
+import pytest
 from django.core.management import call_command
 
 from frameworks.models import Framework, FrameworkCategory, FrameworkOutcome, RatingScale
 from frameworks.services import defaults_load
+from tests.factories import OrganisationFactory
 
 # Transcribed from frameworks.md: framework -> category -> outcomes, in order.
 EXPECTED = {
@@ -99,7 +101,12 @@ def snapshot() -> list:
     ]
 
 
-def test_every_default_outcome_is_loaded_in_its_framework_and_category(db):
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory(name="Glenview Partnership")
+
+
+def test_every_default_outcome_is_loaded_in_its_framework_and_category(organisation):
     defaults_load()
     assert loaded_frameworks() == EXPECTED
     assert (
@@ -107,12 +114,12 @@ def test_every_default_outcome_is_loaded_in_its_framework_and_category(db):
     )
 
 
-def test_every_default_outcome_has_a_plain_language_description(db):
+def test_every_default_outcome_has_a_plain_language_description(organisation):
     defaults_load()
     assert not FrameworkOutcome.objects.filter(description="").exists()
 
 
-def test_every_framework_is_rated_on_the_extent_achieved_scale(db):
+def test_every_framework_is_rated_on_the_extent_achieved_scale(organisation):
     defaults_load()
     scale = RatingScale.objects.get()
     assert list(scale.points.order_by("score").values_list("score", "label", "band")) == (
@@ -121,14 +128,14 @@ def test_every_framework_is_rated_on_the_extent_achieved_scale(db):
     assert set(Framework.objects.values_list("scale", flat=True)) == {scale.pk}
 
 
-def test_loading_twice_changes_nothing(db):
+def test_loading_twice_changes_nothing(organisation):
     call_command("load_frameworks")
     before = snapshot()
     call_command("load_frameworks")
     assert snapshot() == before
 
 
-def test_loading_again_keeps_an_admins_edits_and_retirements(db):
+def test_loading_again_keeps_an_admins_edits_and_retirements(organisation):
     defaults_load()
     outcome = FrameworkOutcome.objects.get(short_name="Feeling safe")
     outcome.short_name = "Feeling safe at home"
@@ -142,3 +149,31 @@ def test_loading_again_keeps_an_admins_edits_and_retirements(db):
     assert result.frameworks_created == []
     assert not FrameworkOutcome.objects.filter(short_name="Feeling safe").exists()
     assert Framework.objects.filter(name="Care home residents").exists()
+
+
+def test_with_no_organisation_yet_nothing_is_loaded(db):
+    call_command("load_frameworks")
+    assert not Framework.objects.exists() and not RatingScale.objects.exists()
+
+
+def test_each_organisation_has_its_own_copies_and_changes_stay_in_it(organisation):
+    other = OrganisationFactory(name="Farshore Partnership")
+    defaults_load()
+    for each in (organisation, other):
+        assert set(Framework.objects.filter(organisation=each).values_list("key", flat=True)) == {
+            "adults-community",
+            "unpaid-carers",
+            "care-homes",
+        }
+        assert RatingScale.objects.filter(organisation=each, key="extent-achieved").count() == 1
+    mine = FrameworkOutcome.objects.get(
+        short_name="Feeling safe", category__framework__organisation=organisation
+    )
+    theirs = FrameworkOutcome.objects.get(
+        short_name="Feeling safe", category__framework__organisation=other
+    )
+    assert mine.identity != theirs.identity, "counted apart in reports"
+    mine.short_name = "Feeling safe at home"
+    mine.save()
+    theirs.refresh_from_db()
+    assert theirs.short_name == "Feeling safe"

@@ -10,6 +10,7 @@ from audit.models import AuditEvent
 from frameworks.exchange import ImportRefused, framework_export, framework_import
 from frameworks.models import Framework, FrameworkCategory, FrameworkOutcome, RatingScale
 from frameworks.specs import framework_spec_of
+from tests.frameworks.conftest import home_organisation
 
 
 def adults() -> Framework:
@@ -41,7 +42,7 @@ def table_counts() -> tuple:
 def refusal(content: bytes, actor) -> list[str]:
     before = table_counts()
     with pytest.raises(ImportRefused) as refused:
-        framework_import(actor=actor, content=content)
+        framework_import(actor=actor, organisation=home_organisation(), content=content)
     assert table_counts() == before, "a refused import must create nothing"
     return [str(p) for p in refused.value.problems]
 
@@ -49,7 +50,9 @@ def refusal(content: bytes, actor) -> list[str]:
 def test_an_exported_framework_imports_as_a_new_framework_with_the_same_content(
     document, admin_actor, roles
 ):
-    imported = framework_import(actor=admin_actor, content=as_file(document))
+    imported = framework_import(
+        actor=admin_actor, organisation=home_organisation(), content=as_file(document)
+    )
 
     original = framework_spec_of(adults())
     copy_spec = framework_spec_of(imported)
@@ -154,7 +157,9 @@ def test_a_new_scale_in_the_file_is_created_with_the_framework(document, admin_a
             {"score": 1, "label": "Met", "band": "achieved"},
         ],
     }
-    imported = framework_import(actor=admin_actor, content=as_file(document))
+    imported = framework_import(
+        actor=admin_actor, organisation=home_organisation(), content=as_file(document)
+    )
     assert imported.scale.name == "Met or not"
     assert list(imported.scale.points.values_list("label", flat=True)) == ["Not met", "Met"]
 

@@ -52,6 +52,7 @@ from tests.factories import (
     FrameworkFactory,
     FrameworkOutcomeFactory,
 )
+from tests.frameworks.conftest import home_organisation
 
 OUT_OF_RANGE_ID = str(2**63)
 
@@ -91,7 +92,7 @@ def tree_answers(tree: FrameworkTreeForm) -> bool:
 @pytest.mark.parametrize("editing", [False, True], ids=["new", "editing"])
 def test_framework_page_answers_any_input(frameworks, editing):
     framework = small_framework() if editing else None
-    template = FrameworkTreeForm(framework=framework)
+    template = FrameworkTreeForm(organisations=[home_organisation()], framework=framework)
     untouched = posted(*tree_parts(template))
     filled = with_values(
         untouched,
@@ -107,7 +108,9 @@ def test_framework_page_answers_any_input(frameworks, editing):
     )
     outcomes = run_fuzz(
         lambda typist: typist.fill(*tree_parts(template)),
-        lambda data: tree_answers(FrameworkTreeForm(data, framework=framework)),
+        lambda data: tree_answers(
+            FrameworkTreeForm(data, organisations=[home_organisation()], framework=framework)
+        ),
         untouched,
         filled,
         with_values(filled, scale=OUT_OF_RANGE_ID, **{"cat-0-position": str(2**31)}),
@@ -158,6 +161,7 @@ def test_scale_page_answers_any_input(frameworks, start):
 
 FORMS = {
     "framework-details": lambda: FrameworkDetailsForm(
+        organisations=[home_organisation()],
         keep_scale=current_scale(),
         initial={"name": "Example", "audience": "Adults", "scale": current_scale().pk},
     ),
@@ -178,6 +182,7 @@ def test_each_form_and_formset_answers_any_input(frameworks, name):
     keywords = {"prefix": template.prefix} if hasattr(template, "management_form") else {}
     if isinstance(template, FrameworkDetailsForm):
         keywords["keep_scale"] = current_scale()
+        keywords["organisations"] = [home_organisation()]
     untouched = posted(template)
     outcomes = run_fuzz(
         lambda typist: typist.fill(template),

@@ -14,6 +14,7 @@ from frameworks.models import Framework, FrameworkOutcome, RatingScale
 from frameworks.specs import PointSpec, ScaleSpec
 from records import services as records
 from tests.factories import FrameworkCategoryFactory, FrameworkOutcomeFactory
+from tests.frameworks.conftest import home_organisation
 
 D = datetime.date
 
@@ -35,7 +36,7 @@ def form_data(*forms, management=()) -> dict:
 
 
 def tree_data(framework=None) -> dict:
-    form = FrameworkTreeForm(framework=framework)
+    form = FrameworkTreeForm(organisations=[home_organisation()], framework=framework)
     data = form_data(form.details, management=[form.categories])
     for category, outcomes in form.groups:
         data |= form_data(category, *outcomes.forms, management=[outcomes])
@@ -364,6 +365,7 @@ def test_scale_list_queries_do_not_grow_with_scales(admin_client, frameworks, ad
     for i in range(6):
         services.scale_create(
             actor=admin_actor,
+            organisation=home_organisation(),
             spec=ScaleSpec(
                 name=f"Scale {i}",
                 kind="extent",

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from frameworks import services
 from frameworks.models import Framework, RatingScale
 from frameworks.specs import CategorySpec, FrameworkSpec, OutcomeSpec, PointSpec, ScaleSpec
-from tests.frameworks.conftest import GAS_POINTS
+from tests.frameworks.conftest import GAS_POINTS, home_organisation
 
 THREE_BANDS = (
     PointSpec(1, "Not met", "not_achieved"),
@@ -22,7 +22,9 @@ def errors(raised) -> dict[str, list[str]]:
 
 def create_scale(actor, points, kind="extent", name="Met or not"):
     return services.scale_create(
-        actor=actor, spec=ScaleSpec(name=name, kind=kind, points=tuple(points))
+        actor=actor,
+        organisation=home_organisation(),
+        spec=ScaleSpec(name=name, kind=kind, points=tuple(points)),
     )
 
 
@@ -39,7 +41,7 @@ def test_a_scale_needs_at_least_two_points(db, admin_actor):
     with pytest.raises(ValidationError) as raised:
         create_scale(admin_actor, THREE_BANDS[:1])
     assert errors(raised) == {"points": ["a scale needs at least two points"]}
-    assert not RatingScale.objects.exists()
+    assert not RatingScale.objects.filter(name="Met or not").exists()
 
 
 def test_a_score_may_appear_only_once(db, admin_actor):
@@ -101,7 +103,7 @@ def test_two_current_scales_cannot_share_a_name(db, admin_actor):
 def test_the_database_refuses_two_current_scales_with_one_name(db, admin_actor):
     create_scale(admin_actor, THREE_BANDS)
     with pytest.raises(IntegrityError), transaction.atomic():
-        RatingScale.objects.create(name="met or not")
+        RatingScale.objects.create(organisation=home_organisation(), name="met or not")
 
 
 def framework(categories, name="Carers in Leith"):

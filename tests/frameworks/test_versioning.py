@@ -14,6 +14,7 @@ from frameworks.selectors import outcomes_for_recording
 from frameworks.specs import OutcomeSpec, PointSpec, framework_spec_of, scale_spec_of
 from records import services as records
 from records.models import Outcome, Review
+from tests.frameworks.conftest import home_organisation
 
 D = datetime.date
 
@@ -162,7 +163,11 @@ def test_only_the_current_version_is_offered_for_new_recording(recorded, admin_a
         actor=admin_actor, framework=framework, spec=spec, scale=framework.scale
     )
 
-    offered = list(outcomes_for_recording().filter(category__framework__lineage=new.lineage))
+    offered = list(
+        outcomes_for_recording([home_organisation()]).filter(
+            category__framework__lineage=new.lineage
+        )
+    )
 
     assert len(offered) == 16
     assert {fo.category.framework_id for fo in offered} == {new.pk}
@@ -180,12 +185,12 @@ def test_retiring_an_outcome_of_a_used_framework_is_done_in_place(recorded, admi
     assert saved.pk == framework.pk
     reliability = FrameworkOutcome.objects.get(short_name="Reliability")
     assert reliability.retired_at is not None
-    assert reliability not in outcomes_for_recording()
+    assert reliability not in outcomes_for_recording([home_organisation()])
 
 
 def test_a_retired_framework_and_its_outcomes_are_not_offered(frameworks, admin_actor):
     services.framework_retire(actor=admin_actor, framework=adults())
-    offered = outcomes_for_recording()
+    offered = outcomes_for_recording([home_organisation()])
     assert not offered.filter(category__framework__key="adults-community").exists()
     assert offered.filter(category__framework__key="care-homes").exists()
 
@@ -380,6 +385,7 @@ def test_the_database_allows_one_current_version_per_framework(frameworks):
     framework = adults()
     with pytest.raises(IntegrityError), transaction.atomic():
         Framework.objects.create(
+            organisation=framework.organisation,
             lineage=framework.lineage,
             version=2,
             name="Adults, again",
@@ -395,7 +401,12 @@ def test_the_database_refuses_a_version_number_twice(frameworks):
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         Framework.objects.create(
-            lineage=framework.lineage, version=1, name="Adults", audience="A", scale=framework.scale
+            organisation=framework.organisation,
+            lineage=framework.lineage,
+            version=1,
+            name="Adults",
+            audience="A",
+            scale=framework.scale,
         )
 
 
@@ -409,7 +420,9 @@ def test_the_database_keeps_the_key_on_the_current_version_only(frameworks):
 def test_the_database_allows_one_current_version_per_scale(frameworks):
     scale = extent()
     with pytest.raises(IntegrityError), transaction.atomic():
-        RatingScale.objects.create(lineage=scale.lineage, version=2, name="Extent, again")
+        RatingScale.objects.create(
+            organisation=scale.organisation, lineage=scale.lineage, version=2, name="Extent, again"
+        )
 
 
 def test_the_database_refuses_a_score_twice_on_one_scale(frameworks):
