@@ -1,6 +1,7 @@
 """Data checks run with ``manage.py check --database default``."""
 
 from django.core import checks
+from django.db import DatabaseError
 
 
 @checks.register(checks.Tags.database)
@@ -14,9 +15,13 @@ def users_belong_to_an_organisation(app_configs=None, databases=None, **kwargs):
         return []
     from .models import User
 
-    usernames = list(
-        User.objects.filter(organisation__isnull=True).values_list("username", flat=True)[:10]
-    )
+    try:
+        usernames = list(
+            User.objects.filter(organisation__isnull=True).values_list("username", flat=True)[:10]
+        )
+    except DatabaseError:
+        # ``migrate`` runs the checks before it has added the column.
+        return []
     if not usernames:
         return []
     return [
