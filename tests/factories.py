@@ -225,13 +225,15 @@ class OutcomeFactory(DjangoModelFactory):
     # The extent-achieved scale of the organisation supporting the person (or of the
     # first organisation, for a person on no caseload yet).
     scale = factory.LazyAttribute(
-        lambda outcome: RatingScale.objects.filter(key="extent-achieved")
-        .filter(
-            organisation=outcome.person.teams.values("organisation").first()["organisation"]
-            if outcome.person.teams.exists()
-            else Organisation.objects.order_by("pk").first()
+        lambda outcome: (
+            RatingScale.objects.filter(key="extent-achieved")
+            .filter(
+                organisation=outcome.person.teams.values("organisation").first()["organisation"]
+                if outcome.person.teams.exists()
+                else Organisation.objects.order_by("pk").first()
+            )
+            .get()
         )
-        .get()
     )
     created_by = factory.SubFactory(UserFactory)
 
