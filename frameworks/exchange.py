@@ -7,6 +7,8 @@ creates nothing unless the file is entirely right.
 """
 
 import json
+import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -36,6 +38,13 @@ from .specs import (
 FORMAT = "personal-outcomes-framework"
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 1_000_000
+# A framework file is five levels deep; far deeper nesting is never a framework,
+# and Python's JSON reader would run out of stack on it.
+MAX_DEPTH = 20
+# Scores are stored as 32-bit integers; a longer number is never a score, and
+# turning thousands of digits into a number is slow (Python refuses past 4,300).
+MAX_NUMBER = 2**31 - 1
+MAX_DIGITS = 20
 
 
 class ImportRefused(Exception):
@@ -233,8 +242,16 @@ def document_read(content: bytes) -> tuple[FrameworkSpec, ScaleSpec]:
         raise ImportRefused(
             [Problem("", f"the file is not UTF-8 text (byte {error.start} cannot be read)")]
         ) from None
+    too_deep = _too_deep(text)
+    if too_deep:
+        raise ImportRefused([too_deep])
     try:
-        document = json.loads(text)
+        document = json.loads(
+            text,
+            parse_int=_whole_number,
+            parse_float=_number,
+            parse_constant=_Unreadable.constant,
+        )
     except json.JSONDecodeError as error:
         raise ImportRefused(
             [
@@ -244,6 +261,9 @@ def document_read(content: bytes) -> tuple[FrameworkSpec, ScaleSpec]:
                 )
             ]
         ) from None
+    unreadable = _unreadable_values(document, "")
+    if unreadable:
+        raise ImportRefused(unreadable)
     reader = _Reader()
     data = reader.object(
         document,
@@ -273,6 +293,93 @@ def document_read(content: bytes) -> tuple[FrameworkSpec, ScaleSpec]:
     if problems:
         raise ImportRefused(sorted(problems, key=_file_order))
     return framework, scale
+
+
+# A string (skipped whole, escapes included) or a bracket that opens or closes a level.
+_STRING_OR_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+_NOT_UNICODE = re.compile("[\ud800-\udfff]")
+
+
+def _too_deep(text: str) -> Problem | None:
+    """A problem at the first bracket nested more than ``MAX_DEPTH`` levels, if any."""
+    depth = 0
+    for match in _STRING_OR_BRACKET.finditer(text):
+        found = match.group()
+        if found in ("[", "{"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, match.start()) + 1
+                column = match.start() - text.rfind("\n", 0, match.start())
+                return Problem(
+                    f"line {line}, column {column}",
+                    f"lists and objects are nested more than {MAX_DEPTH} levels deep here",
+                )
+        elif found in ("]", "}"):
+            depth -= 1
+    return None
+
+
+class _Unreadable:
+    """A number in the file that cannot be a value here; reported where it is."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+    @classmethod
+    def constant(cls, name: str) -> "_Unreadable":
+        return cls(f"{name} is not a number this format allows")
+
+
+def _digits(literal: str) -> int:
+    return sum(character.isdigit() for character in literal)
+
+
+def _whole_number(literal: str) -> "int | _Unreadable":
+    # Counted before converting: a 5,000-digit number never becomes an int.
+    if _digits(literal) > MAX_DIGITS or abs(int(literal)) > MAX_NUMBER:
+        return _Unreadable(f"must be a whole number from -{MAX_NUMBER} to {MAX_NUMBER}")
+    return int(literal)
+
+
+def _number(literal: str) -> "float | _Unreadable":
+    if _digits(literal) > MAX_DIGITS or not math.isfinite(float(literal)):
+        return _Unreadable(f"must be a number of at most {MAX_DIGITS} digits")
+    return float(literal)
+
+
+def _text_problem(text: str) -> str:
+    # Neither can be stored in PostgreSQL text, nor a half surrogate shown on a page.
+    if "\x00" in text:
+        return "must not contain the NUL character (\\u0000)"
+    if _NOT_UNICODE.search(text):
+        return "must not contain half of a surrogate pair (\\ud800 to \\udfff)"
+    return ""
+
+
+def _unreadable_values(value: Any, location: str) -> list[Problem]:
+    """Numbers out of range, and text the database cannot store, anywhere in the document.
+
+    Text may not hold the NUL character, nor half of a surrogate pair (which
+    JSON can write as ``\\ud800`` but is not a character at all). A field name
+    that does is reported at the object holding it, so the location can be shown.
+    """
+    if isinstance(value, _Unreadable):
+        return [Problem(location, value.message)]
+    if isinstance(value, str):
+        message = _text_problem(value)
+        return [Problem(location, message)] if message else []
+    problems = []
+    if isinstance(value, dict):
+        for name, item in value.items():
+            message = _text_problem(name)
+            if message:
+                problems.append(Problem(location, f"a field name {message}"))
+            else:
+                problems += _unreadable_values(item, _at(location, name))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            problems += _unreadable_values(item, f"{location}[{i}]")
+    return problems
 
 
 def _file_order(problem: Problem) -> tuple:

@@ -206,3 +206,86 @@ def test_the_export_download_is_a_json_file_that_imports_back(client, roles, fra
     document = json.loads(response.content)
     assert document["name"] == "Adults living in the community"
     assert len([o for c in document["categories"] for o in c["outcomes"]]) == 15
+
+
+# Files made to break the reader (issue 14): each is refused with its place, never a 500.
+
+
+def test_nesting_deeper_than_twenty_levels_is_refused_by_line_and_column(frameworks, admin_actor):
+    content = b'{"name": "x",\n "source": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    assert refusal(content, admin_actor) == [
+        "line 2, column 31: lists and objects are nested more than 20 levels deep here"
+    ]
+
+
+def test_brackets_inside_text_do_not_count_as_nesting(document, admin_actor):
+    document["description"] = "[{" * 50 + '\\"' + "]}" * 50
+    imported = framework_import(
+        actor=admin_actor, organisation=home_organisation(), content=as_file(document)
+    )
+    assert imported.description == document["description"]
+
+
+@pytest.mark.parametrize("score", [2**31, -(2**31), 2**63])
+def test_a_score_beyond_a_32_bit_integer_is_refused_where_it_is(document, admin_actor, score):
+    document["scale"]["points"][2]["score"] = score
+    assert refusal(as_file(document), admin_actor) == [
+        "scale.points[2].score: must be a whole number from -2147483647 to 2147483647"
+    ]
+
+
+def with_raw(document, place: str, raw: bytes) -> bytes:
+    """The file with ``raw`` JSON written where ``document`` has the text ``place``."""
+    return as_file(document).replace(json.dumps(place).encode(), raw, 1)
+
+
+def test_a_5000_digit_number_is_refused_without_being_read_as_a_number(document, admin_actor):
+    document["audience"] = "here"
+    assert refusal(with_raw(document, "here", b"9" * 5000), admin_actor) == [
+        "audience: must be a whole number from -2147483647 to 2147483647"
+    ]
+    assert refusal(with_raw(document, "here", b"0." + b"1" * 5000), admin_actor) == [
+        "audience: must be a number of at most 20 digits"
+    ]
+
+
+@pytest.mark.parametrize("constant", [b"NaN", b"Infinity", b"-Infinity"])
+def test_numbers_json_does_not_allow_are_refused(document, admin_actor, constant):
+    document["audience"] = "here"
+    assert refusal(with_raw(document, "here", constant), admin_actor) == [
+        f"audience: {constant.decode()} is not a number this format allows"
+    ]
+
+
+def test_a_nul_character_in_a_name_is_refused_where_it_is(document, admin_actor):
+    document["categories"][1]["outcomes"][0]["short_name"] = "Safe\u0000"
+    assert refusal(as_file(document), admin_actor) == [
+        "categories[1].outcomes[0].short_name: must not contain the NUL character (\\u0000)"
+    ]
+
+
+def test_half_a_surrogate_pair_is_refused_where_it_is(document, admin_actor):
+    document["name"] = "here"
+    document["categories"][0]["bad\ud800"] = 1
+    assert refusal(with_raw(document, "here", b'"Adults \\ud800"'), admin_actor) == [
+        "name: must not contain half of a surrogate pair (\\ud800 to \\udfff)",
+        "categories[0]: a field name must not contain half of a surrogate pair "
+        "(\\ud800 to \\udfff)",
+    ]
+
+
+def test_the_import_page_shows_a_refused_surrogate_without_failing(client, roles, document):
+    document["name"] = "here"
+    client.force_login(roles.admin)
+    before = table_counts()
+    response = client.post(
+        "/frameworks/import/",
+        {
+            "file": SimpleUploadedFile(
+                "adults.json", with_raw(document, "here", b'"\\ud800"'), "application/json"
+            )
+        },
+    )
+    assert response.status_code == 200
+    assert "must not contain half of a surrogate pair" in response.content.decode()
+    assert table_counts() == before
