@@ -10,6 +10,16 @@ GENESIS_HASH = "0" * 64
 CHAIN_HEAD_ID = 1
 
 
+class HashScheme(models.TextChoices):
+    """How an event's ``hash`` was made (see ``audit.services.event_hash``)."""
+
+    # Plain SHA-256: anyone who can write to the table can recompute it. Only
+    # events written before the trail was keyed carry it.
+    SHA256 = "sha256", "SHA-256, unkeyed"
+    # HMAC-SHA256 with AUDIT_KEY, which is kept out of the database.
+    HMAC_SHA256_V1 = "hmac-sha256-v1", "HMAC-SHA256 with the audit key"
+
+
 class AuditAction(models.TextChoices):
     """Actions the product records. Other apps may record further action strings."""
 
@@ -63,9 +73,11 @@ class AuditEventQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """One thing that happened: who did what to which record, when and from where.
 
-    Events form a hash chain: each ``hash`` covers the event's content and the
-    previous event's hash, so altering or removing an event breaks every link
-    after it (see ``audit_chain_verify``). Write events only with
+    Events form a hash chain: each ``hash`` is an HMAC, keyed with a secret kept
+    out of the database, of the event's content and the previous event's hash,
+    so altering or removing an event breaks every link after it, and nobody
+    without the key can make a rewritten link check out (see
+    ``audit_chain_verify``). Write events only with
     ``audit.services.audit_record``.
     """
 
@@ -98,6 +110,9 @@ class AuditEvent(models.Model):
     path = models.CharField(max_length=500, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    hash_scheme = models.CharField(
+        max_length=20, choices=HashScheme.choices, default=HashScheme.HMAC_SHA256_V1
+    )
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -111,6 +126,10 @@ class AuditEvent(models.Model):
             # Each hash is the prev_hash of at most one event, so the chain can
             # never fork, whatever goes wrong with the lock in audit_record.
             models.UniqueConstraint(fields=["prev_hash"], name="audit_chain_never_forks"),
+            models.CheckConstraint(
+                condition=models.Q(hash_scheme__in=HashScheme.values),
+                name="audit_event_hash_scheme_known",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -145,7 +164,9 @@ class AuditChainHead(models.Model):
 
     Locking this row serialises writers so two concurrent events never take the
     same previous hash. It also anchors the chain's end: removing the newest
-    events leaves the head pointing at an event that no longer exists.
+    events leaves the head pointing at an event that no longer exists. On
+    PostgreSQL a trigger lets the head only move forward, to an event that
+    exists with the hash it records, and refuses its removal.
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=CHAIN_HEAD_ID)

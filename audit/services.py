@@ -1,14 +1,23 @@
 """Writes to the audit trail, and the check that it has not been tampered with.
 
-Every event is chained to the one before it: ``hash`` is the SHA-256 of the
-previous event's hash followed by the event's canonical content (see
-``event_hash``). Anyone with a copy of the table can recompute the chain.
+Every event is chained to the one before it: ``hash`` is the HMAC-SHA256, keyed
+with ``settings.AUDIT_KEY``, of the previous event's hash followed by the
+event's canonical content (see ``event_hash``). The key is kept out of the
+database, so someone who can write to the tables cannot make a rewritten or
+forged event check out. Events written before the trail was keyed carry plain
+SHA-256 and say so in ``hash_scheme``.
+
+A checkpoint (``audit_checkpoint_make``) is the head of the chain signed with
+the key, to be kept away from the database; checking the trail against one
+(``audit_chain_verify(checkpoint=...)``) finds a trail cut back or rebuilt
+since, which the chain alone cannot show once its head has been moved too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 import logging
 import re
@@ -16,13 +25,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
 from common.actor import Actor
 
-from .models import CHAIN_HEAD_ID, GENESIS_HASH, AuditChainHead, AuditEvent
+from .models import CHAIN_HEAD_ID, GENESIS_HASH, AuditChainHead, AuditEvent, HashScheme
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +110,7 @@ def audit_record_each(
                 ip_address=actor.ip_address,
                 path=actor.path,
                 prev_hash=head.last_hash,
+                hash_scheme=HashScheme.HMAC_SHA256_V1,
             )
             # Timestamped only once the lock is held, so time order follows chain order.
             event.occurred_at = timezone.now()
@@ -160,12 +171,14 @@ def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, 
     return changed
 
 
-def event_hash(event: AuditEvent) -> str:
-    """The hash an event must carry: SHA-256 of ``prev_hash`` + canonical content.
+def event_hash(event: AuditEvent, *, key: str | None = None) -> str:
+    """The hash an event must carry: ``prev_hash`` + canonical content, hashed by its scheme.
 
-    The content is JSON with sorted keys and no spaces; ``occurred_at`` is ISO
-    8601 in UTC with microseconds. Changing what goes in here breaks every
-    existing chain, so it must not change.
+    Keyed events (every event written now) take HMAC-SHA256 with ``key``,
+    ``settings.AUDIT_KEY`` unless given; events from before the trail was keyed
+    take plain SHA-256. The content is JSON with sorted keys and no spaces;
+    ``occurred_at`` is ISO 8601 in UTC with microseconds. Changing what goes in
+    here breaks every existing chain, so it must not change.
     """
     content = {
         "occurred_at": event.occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
@@ -180,7 +193,13 @@ def event_hash(event: AuditEvent) -> str:
         "path": event.path,
     }
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256((event.prev_hash + canonical).encode()).hexdigest()
+    message = (event.prev_hash + canonical).encode()
+    if event.hash_scheme == HashScheme.HMAC_SHA256_V1:
+        secret = (key if key is not None else settings.AUDIT_KEY).encode()
+        return hmac.new(secret, message, hashlib.sha256).hexdigest()
+    if event.hash_scheme == HashScheme.SHA256:
+        return hashlib.sha256(message).hexdigest()
+    raise ValueError(f"Unknown audit hash scheme {event.hash_scheme!r}")
 
 
 @dataclass(frozen=True)
@@ -189,60 +208,205 @@ class ChainReport:
 
     ``events_checked`` counts the events confirmed before any problem.
     ``broken_event_id`` names the first event that fails, and ``problem`` says
-    how; both are empty when the trail is intact.
+    how; both are empty when the trail is intact. ``unkeyed_events`` counts the
+    events checked that were hashed before the trail was keyed.
     """
 
     events_checked: int
     broken_event_id: int | None = None
     problem: str = ""
     last_hash: str = GENESIS_HASH
+    unkeyed_events: int = 0
 
     @property
     def intact(self) -> bool:
         return not self.problem
 
 
-def audit_chain_verify() -> ChainReport:
+class CheckpointInvalid(ValueError):
+    """A checkpoint that cannot be read, or whose signature does not match."""
+
+
+class TrailBroken(Exception):
+    """The trail failed verification, so it must not be vouched for with a checkpoint."""
+
+    def __init__(self, report: ChainReport) -> None:
+        super().__init__(f"Audit trail broken at event {report.broken_event_id}: {report.problem}")
+        self.report = report
+
+
+CHECKPOINT_FIELDS = ("event_id", "hash", "occurred_at", "event_count", "unkeyed_count", "taken_at")
+# Keeps a checkpoint's signature from ever standing for anything else made with the key.
+CHECKPOINT_LABEL = b"audit-checkpoint-v1:"
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The head of the chain at one moment, signed with the audit key.
+
+    ``event_id`` and ``hash`` are the newest event's (``None`` and the genesis
+    hash for an empty trail), ``occurred_at`` its time, ``event_count`` how many
+    events there were up to it, and ``unkeyed_count`` how many of those were
+    hashed before the trail was keyed (no more can ever be written).
+    """
+
+    event_id: int | None
+    hash: str
+    occurred_at: str
+    event_count: int
+    unkeyed_count: int
+    taken_at: str
+
+    def _fields(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in CHECKPOINT_FIELDS}
+
+    def signature(self, *, key: str | None = None) -> str:
+        canonical = json.dumps(self._fields(), sort_keys=True, separators=(",", ":"))
+        secret = (key if key is not None else settings.AUDIT_KEY).encode()
+        return hmac.new(secret, CHECKPOINT_LABEL + canonical.encode(), hashlib.sha256).hexdigest()
+
+    def to_json(self) -> str:
+        """One line of JSON, signature included."""
+        return json.dumps({**self._fields(), "signature": self.signature()}, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Checkpoint:
+        """The checkpoint in ``text``, once its signature is found to match the key."""
+        try:
+            data = json.loads(text)
+            checkpoint = cls(**{name: data[name] for name in CHECKPOINT_FIELDS})
+            signature = data["signature"]
+        except (ValueError, TypeError, KeyError) as exc:
+            raise CheckpointInvalid(f"it is not a checkpoint ({exc})") from None
+        if not isinstance(signature, str) or not hmac.compare_digest(
+            signature, checkpoint.signature()
+        ):
+            raise CheckpointInvalid(
+                "its signature does not match (it was altered, or signed with another key)"
+            )
+        return checkpoint
+
+
+def audit_checkpoint_make() -> Checkpoint:
+    """Verify the trail and return its head as a signed checkpoint.
+
+    Raises ``TrailBroken`` rather than vouch for a trail that fails. Writers are
+    not held up: the head is read first, and the walk that follows confirms
+    every event up to it.
+    """
+    head = AuditChainHead.objects.filter(pk=CHAIN_HEAD_ID).first()
+    report = audit_chain_verify()
+    if not report.intact:
+        raise TrailBroken(report)
+    taken_at = timezone.now().astimezone(dt.UTC).isoformat(timespec="seconds")
+    if head is None or head.last_event_id is None:
+        return Checkpoint(None, GENESIS_HASH, "", 0, 0, taken_at)
+    event = AuditEvent.objects.only("id", "hash", "occurred_at").get(pk=head.last_event_id)
+    # Ids follow the chain, so these are exactly the events up to the head.
+    up_to_head = AuditEvent.objects.filter(pk__lte=event.pk)
+    return Checkpoint(
+        event_id=event.pk,
+        hash=event.hash,
+        occurred_at=event.occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        event_count=up_to_head.count(),
+        unkeyed_count=up_to_head.filter(hash_scheme=HashScheme.SHA256).count(),
+        taken_at=taken_at,
+    )
+
+
+def audit_chain_verify(*, checkpoint: Checkpoint | None = None) -> ChainReport:
     """Walk the whole trail in order, recomputing every link; stop at the first break.
 
-    Reads in chunks, so memory stays constant however long the trail is.
-    Events appended while the walk runs are checked too if it reaches them.
+    With a ``checkpoint`` (already checked by ``Checkpoint.from_json``), the
+    event it names must still be there with the same hash and the same number
+    of events up to it, and no event hashed without the key may have appeared
+    since: that finds a trail cut back, emptied or rebuilt even when the chain
+    head was moved to match. Reads in chunks, so memory stays constant however
+    long the trail is. Events appended while the walk runs are checked too if
+    it reaches them.
     """
     # Read the head first: any event it names was committed before the walk
     # began, so it must be found, with the same hash, however far the trail grows.
     head = AuditChainHead.objects.filter(pk=CHAIN_HEAD_ID).first()
     expected_prev = GENESIS_HASH
-    checked = 0
-    head_event_seen = False
+    checked = unkeyed = 0
+    keyed_seen = head_event_seen = checkpoint_event_seen = False
+    last_pk = None
+
+    def broken(event_id: int | None, problem: str) -> ChainReport:
+        logger.warning("Audit trail broken at event %s", event_id)
+        return ChainReport(checked, event_id, problem, expected_prev, unkeyed)
+
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=VERIFY_CHUNK_SIZE):
         problem = ""
+        is_unkeyed = event.hash_scheme == HashScheme.SHA256
         if event.prev_hash != expected_prev:
             problem = (
                 "prev_hash does not match the previous event's hash "
                 "(an event before it was altered or removed)"
             )
+        elif is_unkeyed and keyed_seen:
+            # Nothing writes unkeyed events any more: this one was made without the key.
+            problem = "hash is unkeyed but comes after keyed events (the event was forged)"
         elif event_hash(event) != event.hash:
             problem = "hash does not match the event's content (the event was altered)"
         elif head is not None and event.pk == head.last_event_id:
             head_event_seen = True
             if event.hash != head.last_hash:
                 problem = "hash does not match the chain head (the chain was rewritten)"
+        if not problem and checkpoint is not None and event.pk == checkpoint.event_id:
+            checkpoint_event_seen = True
+            if event.hash != checkpoint.hash:
+                problem = "hash differs from the checkpoint's (the trail was rewritten since)"
+            elif checked + 1 != checkpoint.event_count:
+                problem = (
+                    f"{checked + 1} events up to here, but {checkpoint.event_count} at the "
+                    "checkpoint (events were removed or added since)"
+                )
         if problem:
-            logger.warning("Audit trail broken at event %s", event.pk)
-            return ChainReport(checked, event.pk, problem, expected_prev)
+            return broken(event.pk, problem)
+        keyed_seen = keyed_seen or not is_unkeyed
+        unkeyed += is_unkeyed
         expected_prev = event.hash
         checked += 1
+        last_pk = event.pk
 
     if head is not None and head.last_event_id is not None and not head_event_seen:
-        logger.warning("Audit trail broken: chain head event %s is missing", head.last_event_id)
-        return ChainReport(
-            checked,
+        return broken(
             head.last_event_id,
             "this event, the latest the chain head recorded, is missing "
             "(events were removed from the end of the trail)",
-            expected_prev,
         )
-    return ChainReport(checked, last_hash=expected_prev)
+    if checkpoint is not None:
+        if checkpoint.event_id is not None and not checkpoint_event_seen:
+            return broken(
+                checkpoint.event_id,
+                "this event, the latest at the checkpoint, is missing "
+                f"(the trail was emptied or cut back since; it had {checkpoint.event_count} "
+                f"events then and {checked} now)",
+            )
+        if unkeyed > checkpoint.unkeyed_count:
+            return broken(
+                None,
+                f"{unkeyed} unkeyed events, but {checkpoint.unkeyed_count} at the checkpoint "
+                "(the trail was rebuilt without the key)",
+            )
+    if last_pk is not None:
+        # Read the head again: every event the walk saw had been committed, and
+        # an append moves the head in the same transaction, so the head now
+        # covers them all unless one was written without going through it.
+        head = AuditChainHead.objects.filter(pk=CHAIN_HEAD_ID).first()
+        head_id = head.last_event_id if head is not None else None
+        if head_id is None or head_id < last_pk:
+            after = AuditEvent.objects.filter(pk__lte=last_pk)
+            if head_id is not None:
+                after = after.filter(pk__gt=head_id)
+            return broken(
+                after.order_by("id").values_list("pk", flat=True).first(),
+                "this event comes after the chain head (it was written without advancing "
+                "the head, not through the audit service)",
+            )
+    return ChainReport(checked, last_hash=expected_prev, unkeyed_events=unkeyed)
 
 
 def _chain_head_locked() -> AuditChainHead:

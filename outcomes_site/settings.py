@@ -18,6 +18,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # A key that is safe only on a developer's machine: refused whenever DEBUG is off.
 DEVELOPMENT_SECRET_KEY = "development-only-key-never-use-in-production"  # noqa: S105
 MIN_SECRET_KEY_LENGTH = 50
+# The audit trail's key (audit.services.event_hash), kept out of the database so
+# that someone who can write to it still cannot forge events that verify.
+DEVELOPMENT_AUDIT_KEY = "development-only-audit-key-never-use-in-production"
+MIN_AUDIT_KEY_LENGTH = 32
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -67,6 +71,22 @@ def production_secret_key(raw: str | None) -> str:
     return raw
 
 
+def production_audit_key(raw: str | None, secret_key: str) -> str:
+    """Return ``raw`` if it is fit to key the production audit trail, else explain why not."""
+    if not raw:
+        raise ImproperlyConfigured("AUDIT_KEY must be set when DEBUG is off.")
+    if raw == DEVELOPMENT_AUDIT_KEY:
+        raise ImproperlyConfigured("AUDIT_KEY is a development default; set a secret one.")
+    if raw == secret_key:
+        # Rotating SECRET_KEY must never break the trail, nor one leak expose both.
+        raise ImproperlyConfigured("AUDIT_KEY must differ from SECRET_KEY.")
+    if len(raw) < MIN_AUDIT_KEY_LENGTH or len(set(raw)) < 5:
+        raise ImproperlyConfigured(
+            f"AUDIT_KEY must be at least {MIN_AUDIT_KEY_LENGTH} varied characters long."
+        )
+    return raw
+
+
 DEBUG = env_bool("DEBUG", default=False)
 # Behind a TLS-terminating proxy the client's address is the last one the proxy
 # added to X-Forwarded-For; otherwise REMOTE_ADDR (see common.actor.client_address).
@@ -76,6 +96,11 @@ if DEBUG:
     SECRET_KEY = os.environ.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 else:
     SECRET_KEY = production_secret_key(os.environ.get("SECRET_KEY"))
+
+if DEBUG:
+    AUDIT_KEY = os.environ.get("AUDIT_KEY") or DEVELOPMENT_AUDIT_KEY
+else:
+    AUDIT_KEY = production_audit_key(os.environ.get("AUDIT_KEY"), SECRET_KEY)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
