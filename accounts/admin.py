@@ -41,6 +41,7 @@ def _other_organisation(user, organisation) -> str:
 @admin.register(Organisation, site=site)
 class OrganisationAdmin(AuditedAdmin):
     list_display = ["name", "team_count"]
+    fields = ["name", "practitioners_need_mfa", "retention_years"]
     search_fields = ["name"]
     ordering = ["name"]
 

@@ -32,9 +32,22 @@ class Organisation(models.Model):
         default=False,
         help_text="Admins and managers always must.",
     )
+    # Eight years after support ends: a common retention period for adult social
+    # care records in Scotland. apply_retention anonymises closed records after it.
+    retention_years = models.PositiveSmallIntegerField(
+        "Years to keep a record after it is closed",
+        default=8,
+        help_text="After this many years, a closed record's personal details and "
+        "free text are removed; its ratings and dates stay for reports.",
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(retention_years__gte=1), name="retention_years_positive"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -62,3 +62,39 @@ def person_page_sections(person: Person) -> dict:
     for section in _person_page_sections:
         context |= section(person)
     return context
+
+
+# What other apps hold about a person, for a subject access export
+# (records.subject_access): each part gives its keys of the export, in a fixed
+# number of queries, with dates as date objects and the person's words as written.
+SubjectAccessPart = Callable[[Person], dict]
+_subject_access_parts: list[SubjectAccessPart] = []
+
+
+def subject_access_part_register(part: SubjectAccessPart) -> None:
+    if part not in _subject_access_parts:
+        _subject_access_parts.append(part)
+
+
+def subject_access_parts(person: Person) -> dict:
+    export = {}
+    for part in _subject_access_parts:
+        export |= part(person)
+    return export
+
+
+# What other apps remove when a record is anonymised under the retention policy
+# (records.retention): each is called inside the anonymising transaction with the
+# person and the text that replaces every piece of free text.
+RetentionAnonymiser = Callable[[Person, str], None]
+_retention_anonymisers: list[RetentionAnonymiser] = []
+
+
+def retention_anonymiser_register(anonymiser: RetentionAnonymiser) -> None:
+    if anonymiser not in _retention_anonymisers:
+        _retention_anonymisers.append(anonymiser)
+
+
+def retention_anonymise(person: Person, removed: str) -> None:
+    for anonymiser in _retention_anonymisers:
+        anonymiser(person, removed)

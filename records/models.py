@@ -33,6 +33,8 @@ class Person(models.Model):
     teams = models.ManyToManyField(Team, through="CaseloadEntry", related_name="people")
     closed_on = models.DateField(null=True, blank=True)
     closed_reason = models.TextField(blank=True)
+    # Set when the record is anonymised under the retention policy (records.retention).
+    anonymised_on = models.DateField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

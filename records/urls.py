@@ -10,6 +10,21 @@ urlpatterns = [
     path("people/<int:person_id>/summary/", views.person_summary, name="person_summary"),
     path("people/<int:person_id>/summary.pdf", views.person_summary_pdf, name="person_summary_pdf"),
     path("people/<int:person_id>/access/", views.person_access_log, name="person_access_log"),
+    path(
+        "people/<int:person_id>/subject-access/",
+        views.person_subject_access,
+        name="person_subject_access",
+    ),
+    path(
+        "people/<int:person_id>/subject-access/pdf/",
+        views.person_subject_access_pdf,
+        name="person_subject_access_pdf",
+    ),
+    path(
+        "people/<int:person_id>/subject-access/json/",
+        views.person_subject_access_json,
+        name="person_subject_access_json",
+    ),
     path("people/<int:person_id>/teams/", views.person_teams, name="person_teams"),
     path("people/<int:person_id>/close/", views.person_close, name="person_close"),
     path("people/<int:person_id>/reopen/", views.person_reopen, name="person_reopen"),

@@ -1,8 +1,11 @@
 """Person records: caseload, person page, and the forms that change a record."""
 
+import json
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -15,7 +18,7 @@ from common.forms import apply_service_errors, initial_from, save_versioned
 from common.pdf import pdf_response
 from common.rating_chart import rating_chart
 
-from . import hooks, services
+from . import hooks, services, subject_access
 from .forms import (
     ActionForm,
     ActionFormSet,
@@ -477,3 +480,30 @@ def review_amend(request: HttpRequest, review_id: int) -> HttpResponse:
             "title": "Correct a review",
         },
     )
+
+
+def person_subject_access(request: HttpRequest, person_id: int) -> HttpResponse:
+    """What a subject access export holds, with a button for each format. Managers only."""
+    person = subject_access.person_for_subject_access(request.user, person_id)
+    return render(request, "records/subject_access.html", {"person": person})
+
+
+@require_POST
+def person_subject_access_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = subject_access.person_for_subject_access(request.user, person_id)
+    export = subject_access.subject_access_export(actor=request.actor, person=person, fmt="pdf")
+    html = render_to_string("records/subject_access_pdf.html", {"export": export})
+    return pdf_response(html, f"subject-access-{person.pk}.pdf")
+
+
+@require_POST
+def person_subject_access_json(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = subject_access.person_for_subject_access(request.user, person_id)
+    export = subject_access.subject_access_export(actor=request.actor, person=person, fmt="json")
+    response = HttpResponse(
+        json.dumps(export, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="subject-access-{person.pk}.json"'
+    response["Cache-Control"] = "no-store"
+    return response

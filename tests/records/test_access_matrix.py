@@ -24,13 +24,19 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
+from accounts.models import Role
 from audit.models import AuditEvent
 from conversations import services as conversation_services
 from conversations.models import AgreedOutcome, Conversation, ConversationKind
 from frameworks.models import FrameworkOutcome, ScalePoint
 from records import services
 from records.models import Outcome, Person, Review
-from tests.factories import CaseloadEntryFactory, KeyPersonFactory
+from tests.factories import (
+    CaseloadEntryFactory,
+    KeyPersonFactory,
+    MembershipFactory,
+    UserFactory,
+)
 from tests.url_walk import Route, all_routes
 from themes.models import Theme
 
@@ -491,6 +497,21 @@ def test_the_persons_own_practitioner_reaches_every_person_record_url(client, ro
         for url, _ in urls_for(route, foreign):
             status = client.get(url).status_code
             # 403: found, then refused for another reason (the access log is for managers).
-            if status not in (200, 302, 403, 405):
+            if status not in (200, 302, 403, 405) and route.name not in MANAGERS_ONLY:
                 problems.append(f"{route.name} GET {url}: {status}")
     assert not problems, "\n".join(problems)
+
+
+# Pages only a manager of the person's team reaches; anyone else gets a refused 404.
+MANAGERS_ONLY = {"person_subject_access", "person_subject_access_pdf", "person_subject_access_json"}
+
+
+def test_a_manager_of_the_persons_team_reaches_the_managers_only_urls(client, roles, foreign):
+    manager = UserFactory(username="other-manager")
+    MembershipFactory(user=manager, team=roles.other_team, role=Role.MANAGER)
+    client.force_login(manager)
+    routes = [route for route in all_routes() if route.name in MANAGERS_ONLY]
+    assert {route.name for route in routes} == MANAGERS_ONLY
+    for route in routes:
+        for url, _ in urls_for(route, foreign):
+            assert client.get(url).status_code in (200, 405), url
