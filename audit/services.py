@@ -235,7 +235,7 @@ class TrailBroken(Exception):
         self.report = report
 
 
-CHECKPOINT_FIELDS = ("event_id", "hash", "occurred_at", "event_count", "unkeyed_count", "taken_at")
+CHECKPOINT_FIELDS = ("event_id", "hash", "occurred_at", "event_count", "taken_at")
 # Keeps a checkpoint's signature from ever standing for anything else made with the key.
 CHECKPOINT_LABEL = b"audit-checkpoint-v1:"
 
@@ -245,16 +245,15 @@ class Checkpoint:
     """The head of the chain at one moment, signed with the audit key.
 
     ``event_id`` and ``hash`` are the newest event's (``None`` and the genesis
-    hash for an empty trail), ``occurred_at`` its time, ``event_count`` how many
-    events there were up to it, and ``unkeyed_count`` how many of those were
-    hashed before the trail was keyed (no more can ever be written).
+    hash for an empty trail), ``occurred_at`` its time (ISO 8601, UTC),
+    ``event_count`` how many events there were up to it, and ``taken_at`` when
+    the checkpoint was made.
     """
 
     event_id: int | None
     hash: str
     occurred_at: str
     event_count: int
-    unkeyed_count: int
     taken_at: str
 
     def _fields(self) -> dict[str, Any]:
@@ -300,16 +299,14 @@ def audit_checkpoint_make() -> Checkpoint:
         raise TrailBroken(report)
     taken_at = timezone.now().astimezone(dt.UTC).isoformat(timespec="seconds")
     if head is None or head.last_event_id is None:
-        return Checkpoint(None, GENESIS_HASH, "", 0, 0, taken_at)
+        return Checkpoint(None, GENESIS_HASH, "", 0, taken_at)
     event = AuditEvent.objects.only("id", "hash", "occurred_at").get(pk=head.last_event_id)
-    # Ids follow the chain, so these are exactly the events up to the head.
-    up_to_head = AuditEvent.objects.filter(pk__lte=event.pk)
     return Checkpoint(
         event_id=event.pk,
         hash=event.hash,
         occurred_at=event.occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-        event_count=up_to_head.count(),
-        unkeyed_count=up_to_head.filter(hash_scheme=HashScheme.SHA256).count(),
+        # Ids follow the chain, so these are exactly the events up to the head.
+        event_count=AuditEvent.objects.filter(pk__lte=event.pk).count(),
         taken_at=taken_at,
     )
 
@@ -319,9 +316,8 @@ def audit_chain_verify(*, checkpoint: Checkpoint | None = None) -> ChainReport:
 
     With a ``checkpoint`` (already checked by ``Checkpoint.from_json``), the
     event it names must still be there with the same hash and the same number
-    of events up to it, and no event hashed without the key may have appeared
-    since: that finds a trail cut back, emptied or rebuilt even when the chain
-    head was moved to match. Reads in chunks, so memory stays constant however
+    of events up to it: that finds a trail cut back, emptied or rebuilt even
+    when the chain head was moved to match. Reads in chunks, so memory stays constant however
     long the trail is. Events appended while the walk runs are checked too if
     it reaches them.
     """
@@ -377,20 +373,20 @@ def audit_chain_verify(*, checkpoint: Checkpoint | None = None) -> ChainReport:
             "this event, the latest the chain head recorded, is missing "
             "(events were removed from the end of the trail)",
         )
-    if checkpoint is not None:
-        if checkpoint.event_id is not None and not checkpoint_event_seen:
-            return broken(
-                checkpoint.event_id,
-                "this event, the latest at the checkpoint, is missing "
-                f"(the trail was emptied or cut back since; it had {checkpoint.event_count} "
-                f"events then and {checked} now)",
-            )
-        if unkeyed > checkpoint.unkeyed_count:
-            return broken(
-                None,
-                f"{unkeyed} unkeyed events, but {checkpoint.unkeyed_count} at the checkpoint "
-                "(the trail was rebuilt without the key)",
-            )
+    if checkpoint is not None and checkpoint.event_id is not None and not checkpoint_event_seen:
+        return broken(
+            checkpoint.event_id,
+            "this event, the latest at the checkpoint, is missing "
+            f"(the trail was emptied or cut back since; it had {checkpoint.event_count} "
+            f"events then and {checked} now)",
+        )
+    if last_pk is not None and not keyed_seen:
+        # Keying the trail (audit migration 0003) appended a keyed event after
+        # any unkeyed ones, and every event since is keyed.
+        return broken(
+            last_pk,
+            "the newest event's hash is unkeyed (the trail was rebuilt without the key)",
+        )
     if last_pk is not None:
         # Read the head again: every event the walk saw had been committed, and
         # an append moves the head in the same transaction, so the head now

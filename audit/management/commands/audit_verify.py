@@ -39,8 +39,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Latest hash: {report.last_hash}")
         if report.unkeyed_events:
             self.stdout.write(
-                f"{report.unkeyed_events} of them were hashed before the trail was keyed; "
-                "only a checkpoint taken since protects them."
+                f"{report.unkeyed_events} of them were hashed before the trail was keyed, "
+                "and the keyed events after them vouch for them."
             )
         if checkpoint is not None:
             self.stdout.write(
