@@ -412,6 +412,10 @@ def person_reopen(*, actor: Actor, person: Person) -> Person:
     current = Person.objects.select_for_update().get(pk=person.pk)
     if not current.closed_on:
         raise ValidationError("This record is already open.")
+    if current.anonymised_on:
+        raise ValidationError(
+            "This record was anonymised under the retention policy, so it cannot be reopened."
+        )
     before = str(current.closed_on)
     current.closed_on = None
     current.closed_reason = ""

@@ -239,3 +239,11 @@ def test_a_record_held_by_two_organisations_waits_for_the_longer_period(
     assert expired_people(D(2030, 1, 7)) == [person.pk]
     Organisation.objects.filter(pk=longer.pk).update(retention_years=1)
     assert expired_people(D(2026, 11, 27)) == [person.pk]
+
+
+def test_an_anonymised_record_cannot_be_reopened(client, roles, organisation, iris):
+    call_command("apply_retention")
+    client.force_login(roles.practitioner)
+    response = client.post(f"/people/{iris.pk}/reopen/", follow=True)
+    assert "anonymised under the retention policy" in response.content.decode()
+    assert Person.objects.get(pk=iris.pk).closed_on == D(2025, 6, 30)
