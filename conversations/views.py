@@ -65,6 +65,11 @@ def _stage_context(conversation: Conversation, here: str) -> dict:
     return {"conversation": conversation, "person": conversation.person, "steps": steps}
 
 
+def _stage_viewed(request: HttpRequest, conversation: Conversation, what: str) -> None:
+    """A draft's page shows the person's words: noted in the audit trail each time it is shown."""
+    person_viewed(actor=request.actor, person=conversation.person, what=f"conversation: {what}")
+
+
 def _after_save(request: HttpRequest, conversation: Conversation, next_stage: str):
     if "leave" in request.POST:
         messages.success(request, "Your draft is saved. Pick it up from your home page.")
@@ -105,6 +110,7 @@ def conversation_start(request: HttpRequest, person_id: int) -> HttpResponse:
             apply_service_errors(form, error)
         else:
             return redirect(STAGE_URLS[conversation.stage], conversation_id=conversation.pk)
+    person_viewed(actor=request.actor, person=person, what="conversation start form")
     return render(
         request,
         "conversations/start.html",
@@ -169,6 +175,7 @@ def conversation_exchange(request: HttpRequest, conversation_id: int) -> HttpRes
             return _after_save(request, conversation, Stage.NEGOTIATE)
         form = _shown_again(request, result)
     labelled = list(zip(participants, perspectives.forms, strict=False))
+    _stage_viewed(request, conversation, "exchange stage")
     return render(
         request,
         "conversations/exchange.html",
@@ -206,6 +213,7 @@ def conversation_negotiate(request: HttpRequest, conversation_id: int) -> HttpRe
         if result.saved:
             return _after_save(request, conversation, Stage.AGREE)
         form = _shown_again(request, result)
+    _stage_viewed(request, conversation, "negotiate stage")
     return render(
         request,
         "conversations/negotiate.html",
@@ -241,6 +249,7 @@ def conversation_agree(request: HttpRequest, conversation_id: int) -> HttpRespon
             return _after_save(request, conversation, Stage.RECORD)
         form = _shown_again(request, result)
     agreed = list(conversation.agreed_outcomes.prefetch_related("framework_outcomes", "actions"))
+    _stage_viewed(request, conversation, "agree stage")
     return render(
         request,
         "conversations/agree.html",
@@ -302,6 +311,7 @@ def agreed_outcome_edit(
             else:
                 messages.success(request, "The agreed outcome is saved.")
             return redirect("conversation_agree", conversation_id=conversation.pk)
+    _stage_viewed(request, conversation, "agreed outcome form")
     return render(
         request,
         "conversations/agreed_outcome_form.html",
@@ -373,6 +383,7 @@ def conversation_review(request: HttpRequest, conversation_id: int) -> HttpRespo
         if result.saved:
             return _after_save(request, conversation, Stage.RECORD)
         version_form = _shown_again(request, result)
+    _stage_viewed(request, conversation, "review stage")
     return render(
         request,
         "conversations/review.html",
@@ -427,6 +438,7 @@ def conversation_record(request: HttpRequest, conversation_id: int) -> HttpRespo
     if conversation.stage != Stage.RECORD:
         return redirect(STAGE_URLS[conversation.stage], conversation_id=conversation.pk)
     full = conversation_full(conversation)
+    _stage_viewed(request, conversation, "record stage")
     return render(
         request,
         "conversations/record.html",
@@ -449,6 +461,7 @@ def addendum_add(request: HttpRequest, conversation_id: int) -> HttpResponse:
         else:
             messages.success(request, "The addendum is saved beside the original.")
             return redirect("conversation_detail", conversation_id=conversation.pk)
+    person_viewed(actor=request.actor, person=conversation.person, what="addendum form")
     return render(
         request,
         "conversations/addendum_form.html",

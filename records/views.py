@@ -141,6 +141,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
         if saved:
             return redirect("person_detail", person_id=person.pk)
         page |= shown
+    services.person_viewed(actor=request.actor, person=person, what="details form")
     return render(
         request,
         "records/person_form.html",
@@ -268,8 +269,6 @@ def person_teams(request: HttpRequest, person_id: int) -> HttpResponse:
         .order_by("name")
     )
     elsewhere = [team for team in on if team not in mine]
-    if request.method == "GET":
-        services.person_viewed(actor=request.actor, person=person, what="teams")
     conflict = None
     form = TeamsForm(
         request.POST or None,
@@ -299,6 +298,7 @@ def person_teams(request: HttpRequest, person_id: int) -> HttpResponse:
             )
             return redirect("caseload")
         form, conflict = result.form, result.conflict
+    services.person_viewed(actor=request.actor, person=person, what="teams")
     return render(
         request,
         "records/person_teams.html",
@@ -329,6 +329,7 @@ def person_close(request: HttpRequest, person_id: int) -> HttpResponse:
         else:
             messages.success(request, "The record has been closed. It can be reopened.")
             return redirect("person_detail", person_id=person.pk)
+    services.person_viewed(actor=request.actor, person=person, what="close form")
     return render(request, "records/person_close.html", {"form": form, "person": person})
 
 
@@ -361,6 +362,7 @@ def outcome_add(request: HttpRequest, person_id: int) -> HttpResponse:
         else:
             messages.success(request, "The outcome has been recorded.")
             return redirect("person_detail", person_id=person.pk)
+    services.person_viewed(actor=request.actor, person=person, what="new outcome form")
     return render(
         request,
         "records/outcome_form.html",
@@ -405,6 +407,7 @@ def outcome_edit(request: HttpRequest, outcome_id: int) -> HttpResponse:
         if saved:
             return redirect("person_detail", person_id=person.pk)
         page |= shown
+    services.person_viewed(actor=request.actor, person=person, what="outcome form")
     return render(
         request,
         "records/outcome_form.html",
@@ -431,6 +434,7 @@ def review_add(request: HttpRequest, outcome_id: int) -> HttpResponse:
         else:
             messages.success(request, "The review has been added.")
             return redirect("person_detail", person_id=outcome.person_id)
+    services.person_viewed(actor=request.actor, person=outcome.person, what="new review form")
     return render(
         request,
         "records/review_form.html",
@@ -469,6 +473,9 @@ def review_amend(request: HttpRequest, review_id: int) -> HttpResponse:
         else:
             messages.success(request, "The correction has been added; the original stays visible.")
             return redirect("person_detail", person_id=outcome.person_id)
+    services.person_viewed(
+        actor=request.actor, person=outcome.person, what="review correction form"
+    )
     return render(
         request,
         "records/review_form.html",
@@ -485,6 +492,7 @@ def review_amend(request: HttpRequest, review_id: int) -> HttpResponse:
 def person_subject_access(request: HttpRequest, person_id: int) -> HttpResponse:
     """What a subject access export holds, with a button for each format. Managers only."""
     person = subject_access.person_for_subject_access(request.user, person_id)
+    services.person_viewed(actor=request.actor, person=person, what="subject access page")
     return render(request, "records/subject_access.html", {"person": person})
 
 

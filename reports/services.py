@@ -28,3 +28,20 @@ def narrative_viewed(*, actor: Actor, team: Team, person_ids: Iterable[int]) -> 
         person_ids=sorted(set(person_ids)),
         summary="Viewed review narrative from a team dashboard",
     )
+
+
+def team_dashboard_viewed(
+    *, actor: Actor, team: Team, person_ids: Iterable[int], what: str = "team dashboard"
+) -> None:
+    """Note, for each person a team dashboard names, that the user saw them listed there.
+
+    One statement however many people are listed; ``what`` says which page
+    ("team dashboard", "team dashboard PDF").
+    """
+    audit_record_each(
+        actor=actor,
+        action="view",
+        on=("reports.team_dashboard", team.pk),
+        person_ids=sorted(set(person_ids)),
+        summary=f"Viewed {what}",
+    )

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from accounts.roles import managed_teams, report_organisations
 from common.charts import bar_chart
+from common.errors import Refused
 from common.pdf import pdf_response
 
 from . import services
@@ -44,7 +45,8 @@ def reports_home(request: HttpRequest) -> HttpResponse:
 def _team(request: HttpRequest, team_id: int):
     team = managed_teams(request.user).filter(pk=team_id).first()
     if team is None:
-        raise Http404("No such team among the teams you manage.")
+        # Audited as a refusal (audit.middleware), still shown as a 404.
+        raise Refused("reports.team_dashboard", team_id)
     return team
 
 
@@ -116,12 +118,27 @@ def _team_context(request: HttpRequest, team_id: int) -> dict:
     }
 
 
+def _dashboard_viewed(request: HttpRequest, context: dict, what: str) -> None:
+    """The people the dashboard names (overdue reviews, no outcome yet), in the audit trail."""
+    dashboard = context["dashboard"]
+    services.team_dashboard_viewed(
+        actor=request.actor,
+        team=dashboard.team,
+        person_ids=[o.person_id for o in dashboard.overdue]
+        + [p.id for p in dashboard.without_outcome],
+        what=what,
+    )
+
+
 def team_dashboard_view(request: HttpRequest, team_id: int) -> HttpResponse:
-    return render(request, "reports/team_dashboard.html", _team_context(request, team_id))
+    context = _team_context(request, team_id)
+    _dashboard_viewed(request, context, "team dashboard")
+    return render(request, "reports/team_dashboard.html", context)
 
 
 def team_dashboard_pdf(request: HttpRequest, team_id: int) -> HttpResponse:
     context = _team_context(request, team_id)
+    _dashboard_viewed(request, context, "team dashboard PDF")
     html = render_to_string("reports/team_dashboard_pdf.html", context, request=request)
     return pdf_response(html, f"team-dashboard-{team_id}.pdf")
 
@@ -142,8 +159,9 @@ def team_export(request: HttpRequest, team_id: int, table: str, fmt: str) -> Htt
 def team_narrative(request: HttpRequest, team_id: int) -> HttpResponse:
     """The reviews behind a figure: for a framework outcome and band, what people said."""
     team = _team(request, team_id)
-    form = NarrativeForm(request.GET or None, organisation=team.organisation)
-    if form.figure_errors:
+    # Bound even when empty: a link that asks for no figure is refused, not a server error.
+    form = NarrativeForm(request.GET, organisation=team.organisation)
+    if form.figure_errors or not any(form.figure().values()):
         raise Http404("No such figure.")
     period = form.chosen_period()
     figure = form.figure()
@@ -177,7 +195,7 @@ def team_narrative(request: HttpRequest, team_id: int) -> HttpResponse:
 def _organisation(request: HttpRequest, organisation_id: int):
     organisation = report_organisations(request.user).filter(pk=organisation_id).first()
     if organisation is None:
-        raise Http404("No such organisation report for you.")
+        raise Refused("reports.organisation_report", organisation_id)
     return organisation
 
 
