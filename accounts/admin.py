@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.forms.models import BaseInlineFormSet
 
 from common.errors import Refused
+from common.ids import possible_id
 
 from . import checks, services  # noqa: F401 (checks registers the data check)
 from .configuration import AuditedAdmin, OrganisationFilter, OwnOrganisationsOnly, site
@@ -268,6 +269,8 @@ class TeamFilter(admin.SimpleListFilter):
         return _teams_for(request).order_by("name").values_list("pk", "name")
 
     def queryset(self, request, queryset):
+        if self.value() and not possible_id(self.value()):
+            return queryset.none()
         if self.value():
             in_team = Membership.objects.filter(user=OuterRef("pk"), team=self.value())
             return queryset.filter(Exists(in_team))

@@ -29,6 +29,7 @@ from django.views.decorators.cache import never_cache
 
 from audit.services import changes_between
 from common.errors import Refused
+from common.ids import possible_id
 from common.usage import describe_uses, uses_of
 
 from .roles import is_admin, organisations_administered_by
@@ -234,6 +235,8 @@ class OrganisationFilter(admin.SimpleListFilter):
         )
 
     def queryset(self, request, queryset):
+        if self.value() and not possible_id(self.value()):
+            return queryset.none()
         if self.value():
             return queryset.filter(**{self.lookup: self.value()})
         return queryset

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from common.errors import Refused
+from common.ids import possible_id
 
 from .models import Membership, Role, Team, User
 from .roles import teams_for_user
@@ -35,7 +36,7 @@ MEMBERSHIP = "accounts.membership"
 
 def team_for_member(user, team_id: int) -> Team:
     """The team, if ``user`` is one of its practitioners or managers; else a refusal (404)."""
-    team = teams_for_user(user).filter(pk=team_id).first()
+    team = teams_for_user(user).filter(pk=team_id).first() if possible_id(team_id) else None
     if team is None:
         raise Refused("accounts.team", team_id)
     return team

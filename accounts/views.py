@@ -54,7 +54,8 @@ def locked_out(request, original_response=None, credentials=None) -> HttpRespons
 
 def _next_url(request) -> str:
     target = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME, "")
-    if url_has_allowed_host_and_scheme(
+    # Only a path on this site: anything else ("abc", say) would be taken for a view name.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

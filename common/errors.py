@@ -21,4 +21,17 @@ class Refused(Http404):
     def __init__(self, object_type: str, object_id: object):
         super().__init__("Not found")
         self.object_type = object_type
-        self.object_id = object_id
+        self.object_id = _fitted(str(object_id))
+
+
+# The audit trail holds object ids of up to 64 characters. A longer one (70
+# digits typed into a URL, say) is kept in part, marked, so the attempt is
+# still audited rather than failing to be.
+MAX_ID_LENGTH = 64
+KEPT_OF_LONG_ID = 60
+
+
+def _fitted(object_id: str) -> str:
+    if len(object_id) <= MAX_ID_LENGTH:
+        return object_id
+    return f"{object_id[:KEPT_OF_LONG_ID]}…"

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from .dates import DateRange
 from .errors import ConflictError
+from .ids import possible_id
 
 SHORT_TEXT = 200
 LONG_TEXT = 10_000
@@ -42,23 +43,11 @@ def text_area(label: str, *, required: bool = False, help_text: str = "", rows: 
     )
 
 
-# The range of a 64-bit primary key: anything outside it cannot be a row, and
-# SQLite raises OverflowError (a server error) if it is sent in a query.
-MIN_ID, MAX_ID = -(2**63), 2**63 - 1
-
-
-def _valid_id(value) -> bool:
-    try:
-        return MIN_ID <= int(str(value)) <= MAX_ID
-    except (TypeError, ValueError):
-        return False
-
-
 class IdChoiceField(forms.ModelChoiceField):
     """A model choice that refuses impossible ids with a message, on any database."""
 
     def to_python(self, value):
-        if value not in self.empty_values and not _valid_id(value):
+        if value not in self.empty_values and not possible_id(value):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 
@@ -68,7 +57,7 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         for pk in value if isinstance(value, list | tuple) else [value]:
-            if not _valid_id(pk):
+            if not possible_id(pk):
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",

@@ -257,3 +257,19 @@ class ReviewEntryForm(forms.Form):
 class AddendumForm(forms.Form):
     text = text_area("Correction or addition", required=True, rows=4)
     reason = text_area("Why it is being added", required=True, rows=2)
+
+
+class CandidateChoiceForm(forms.Form):
+    """Which of the conversation's candidates a new agreed outcome starts from (``?candidate=``).
+
+    A value that is not one of them is ignored, like no choice at all.
+    """
+
+    candidate = IdChoiceField(queryset=None, required=False)
+
+    def __init__(self, *args, conversation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidate"].queryset = conversation.candidates.all()
+
+    def chosen(self):
+        return self.cleaned_data["candidate"] if self.is_valid() else None

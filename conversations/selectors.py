@@ -4,6 +4,7 @@ from django.db.models import Prefetch, QuerySet
 
 from accounts.roles import EDIT_ROLES, VIEW_ROLES
 from common.errors import Refused
+from common.ids import possible_id
 from frameworks.models import FrameworkOutcome
 from records.selectors import people_for_user
 
@@ -12,6 +13,8 @@ from .models import AgreedOutcome, Conversation, ReviewEntry
 
 def conversation_for_user(user, conversation_id: int, *, edit: bool = False) -> Conversation:
     """The conversation, if its person is on the user's teams' caseloads; else a logged 404."""
+    if not possible_id(conversation_id):
+        raise Refused("conversations.conversation", conversation_id)
     roles = EDIT_ROLES if edit else VIEW_ROLES
     conversation = (
         Conversation.objects.filter(
@@ -26,7 +29,11 @@ def conversation_for_user(user, conversation_id: int, *, edit: bool = False) -> 
 
 
 def agreed_outcome_for_user(conversation: Conversation, agreed_id: int) -> AgreedOutcome:
-    agreed = conversation.agreed_outcomes.filter(pk=agreed_id).first()
+    agreed = (
+        conversation.agreed_outcomes.filter(pk=agreed_id).first()
+        if possible_id(agreed_id)
+        else None
+    )
     if agreed is None:
         raise Refused("conversations.agreedoutcome", agreed_id)
     return agreed

@@ -24,6 +24,7 @@ from .forms import (
     AddendumForm,
     AgreedOutcomeForm,
     AgreeForm,
+    CandidateChoiceForm,
     CandidateForm,
     CandidateFormSet,
     ExchangeForm,
@@ -277,7 +278,7 @@ def agreed_outcome_edit(
         )
         action_initial = [initial_from(a, ActionForm.base_fields) for a in agreed.actions.all()]
     else:
-        candidate = conversation.candidates.filter(pk=request.GET.get("candidate") or 0).first()
+        candidate = CandidateChoiceForm(request.GET, conversation=conversation).chosen()
         initial = {}
         if candidate:
             initial = {"what_matters": candidate.statement}

@@ -477,3 +477,12 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         _organisation_field(self, organisations)
         _styled(self)
+
+
+class ScaleStartForm(forms.Form):
+    """The kind of scale the add-a-scale page starts from (``?kind=``); anything else is none."""
+
+    kind = forms.ChoiceField(choices=ScaleKind.choices, required=False)
+
+    def chosen(self) -> str:
+        return self.cleaned_data["kind"] if self.is_valid() else ""

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -204,13 +204,20 @@ def scale_create(
     _raise(scale_problems(spec))
     spec = normalised_scale(spec)
     _check_scale_name_free(spec.name, organisation_id=organisation.pk)
-    scale = RatingScale.objects.create(
-        organisation=organisation,
-        key=key,
-        name=spec.name,
-        kind=spec.kind,
-        description=spec.description,
-    )
+    try:
+        # A savepoint: a scale of the same name saved meanwhile (a double
+        # submit, say) is refused by the database and reported like any other.
+        with transaction.atomic():
+            scale = RatingScale.objects.create(
+                organisation=organisation,
+                key=key,
+                name=spec.name,
+                kind=spec.kind,
+                description=spec.description,
+            )
+    except IntegrityError:
+        _check_scale_name_free(spec.name, organisation_id=organisation.pk)
+        raise
     _write_points(scale, spec)
     audit_record(
         actor=actor,
@@ -659,14 +666,21 @@ def framework_create(
     _raise(framework_problems(spec))
     _check_framework_name_free(spec.name, organisation_id=scale.organisation_id)
     _check_scale_choosable(scale, organisation_id=scale.organisation_id)
-    framework = Framework.objects.create(
-        organisation_id=scale.organisation_id,
-        key=key,
-        name=spec.name,
-        audience=spec.audience,
-        description=spec.description,
-        scale=scale,
-    )
+    try:
+        # A savepoint: a framework of the same name saved meanwhile (a double
+        # submit, say) is refused by the database and reported like any other.
+        with transaction.atomic():
+            framework = Framework.objects.create(
+                organisation_id=scale.organisation_id,
+                key=key,
+                name=spec.name,
+                audience=spec.audience,
+                description=spec.description,
+                scale=scale,
+            )
+    except IntegrityError:
+        _check_framework_name_free(spec.name, organisation_id=scale.organisation_id)
+        raise
     _write_tree(framework, spec)
     audit_record(
         actor=actor,

@@ -22,7 +22,14 @@ from common.usage import describe_uses
 
 from . import services
 from .exchange import MAX_FILE_BYTES, ImportRefused, framework_export, framework_import
-from .forms import CopyForm, FrameworkTreeForm, ImportForm, ScaleForm, chosen_organisation
+from .forms import (
+    CopyForm,
+    FrameworkTreeForm,
+    ImportForm,
+    ScaleForm,
+    ScaleStartForm,
+    chosen_organisation,
+)
 from .models import Framework, FrameworkOutcome, RatingScale
 from .selectors import (
     framework_for_page,
@@ -270,7 +277,8 @@ def _scale_page(request, form: ScaleForm, *, scale=None, title: str) -> HttpResp
 @admin_only
 def scale_add(request: HttpRequest) -> HttpResponse:
     mine = _mine(request)
-    form = ScaleForm(request.POST or None, organisations=mine, kind=request.GET.get("kind", ""))
+    kind = ScaleStartForm(request.GET).chosen()
+    form = ScaleForm(request.POST or None, organisations=mine, kind=kind)
     if request.method == "POST" and form.is_valid():
         try:
             scale = services.scale_create(

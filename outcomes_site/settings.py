@@ -189,6 +189,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
         "DATABASE_SESSION_OPTIONS", "-c jit=off -c work_mem=32MB -c parallel_setup_cost=10000"
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite lets one connection write at a time. Taking the write lock when a
+    # transaction begins, and waiting up to 20 seconds for it, makes a second
+    # writer queue rather than fail with "database is locked" part way through.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -318,14 +325,24 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Application logs never carry personal data: only identifiers and events.
+# Django's request and database errors are cut to the exception class and the
+# view (common.logging), as their text can hold the values of a row.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"without_personal_data": {"()": "common.logging.WithoutPersonalData"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["without_personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
-        "django.db.backends": {"level": "WARNING"},
+        "django.db.backends": {"level": "WARNING", "filters": ["without_personal_data"]},
+        "django.request": {"filters": ["without_personal_data"]},
         # WeasyPrint reports every layout step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import Membership, Role, Team
 from accounts.roles import EDIT_ROLES, VIEW_ROLES
 from common.errors import Refused
+from common.ids import possible_id
 from frameworks.models import FrameworkOutcome, ScaleKind
 from themes.selectors import themes_for_recording
 
@@ -44,13 +45,17 @@ def people_for_user(user, *, roles: Iterable[str] = VIEW_ROLES) -> QuerySet[Pers
 def person_for_user(user, person_id: int, *, edit: bool = False) -> Person:
     """The person, if the user may see (or, with ``edit``, change) the record; else ``Refused``."""
     roles = EDIT_ROLES if edit else VIEW_ROLES
-    person = people_for_user(user, roles=roles).filter(pk=person_id).first()
+    person = None
+    if possible_id(person_id):
+        person = people_for_user(user, roles=roles).filter(pk=person_id).first()
     if person is None:
         raise Refused("records.person", person_id)
     return person
 
 
 def outcome_for_user(user, outcome_id: int, *, edit: bool = False) -> Outcome:
+    if not possible_id(outcome_id):
+        raise Refused("records.outcome", outcome_id)
     roles = EDIT_ROLES if edit else VIEW_ROLES
     outcome = (
         Outcome.objects.filter(pk=outcome_id, person__in=people_for_user(user, roles=roles))
@@ -63,6 +68,8 @@ def outcome_for_user(user, outcome_id: int, *, edit: bool = False) -> Outcome:
 
 
 def review_for_user(user, review_id: int, *, edit: bool = False) -> Review:
+    if not possible_id(review_id):
+        raise Refused("records.review", review_id)
     roles = EDIT_ROLES if edit else VIEW_ROLES
     review = (
         Review.objects.filter(pk=review_id, outcome__person__in=people_for_user(user, roles=roles))

@@ -177,3 +177,13 @@ class NarrativeForm(PeriodForm):
     def figure_errors(self) -> bool:
         self.is_valid()
         return any(name in self.errors for name in ("identity", "band", "kind", "theme"))
+
+
+class GridPageForm(forms.Form):
+    """Where a page of the team-by-framework-outcome table starts (``?teams_from=``)."""
+
+    teams_from = forms.IntegerField(min_value=0, required=False)
+
+    def first(self) -> int:
+        """The first row asked for, or 0 when the value is missing or not a row number."""
+        return (self.cleaned_data["teams_from"] or 0) if self.is_valid() else 0

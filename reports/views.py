@@ -15,7 +15,7 @@ from common.pdf import pdf_response
 
 from . import services
 from .exports import csv_response, xlsx_response
-from .forms import NarrativeForm, OrganisationReportForm, PeriodForm
+from .forms import GridPageForm, NarrativeForm, OrganisationReportForm, PeriodForm
 from .selectors import (
     narrative_reviews,
     organisation_rollup,
@@ -246,8 +246,7 @@ def _grid_page(request: HttpRequest, table: Table) -> dict:
     Suppression is worked out on the whole table before it is cut into pages.
     """
     total = len(table.rows)
-    first = request.GET.get("teams_from", "")
-    first = min(int(first), max(total - 1, 0)) if first.isdigit() else 0
+    first = min(GridPageForm(request.GET).first(), max(total - 1, 0))
     first -= first % GRID_TEAMS
     shown = replace(table, rows=table.rows[first : first + GRID_TEAMS])
     query = _without(request.GET, "teams_from")
