@@ -10,7 +10,8 @@ from typing import Any
 
 from django.conf import settings
 
-# The path is the client's to choose: kept short so it never fails a write.
+# The path is the client's to choose: kept short, and without the NUL character
+# (%00 in a URL) that PostgreSQL cannot store, so it never fails a write.
 PATH_LENGTH = 500
 
 
@@ -24,7 +25,8 @@ class Actor:
     def from_request(cls, request) -> "Actor":
         ip_address = client_address(request)
         user = getattr(request, "user", None)
-        return cls(user=user, ip_address=ip_address, path=request.path[:PATH_LENGTH])
+        path = request.path[:PATH_LENGTH].replace("\x00", "\ufffd")
+        return cls(user=user, ip_address=ip_address, path=path)
 
     @classmethod
     def system(cls) -> "Actor":

@@ -26,12 +26,14 @@ class Refused(Http404):
 
 # The audit trail holds object ids of up to 64 characters. A longer one (70
 # digits typed into a URL, say) is kept in part, marked, so the attempt is
-# still audited rather than failing to be.
+# still audited rather than failing to be. So is one with characters that
+# PostgreSQL cannot store (NUL, half a surrogate pair), with those replaced.
 MAX_ID_LENGTH = 64
 KEPT_OF_LONG_ID = 60
 
 
 def _fitted(object_id: str) -> str:
+    object_id = object_id.replace("\x00", "\ufffd").encode("utf-8", "replace").decode()
     if len(object_id) <= MAX_ID_LENGTH:
         return object_id
     return f"{object_id[:KEPT_OF_LONG_ID]}…"
