@@ -39,31 +39,37 @@ def agreed_outcome_for_user(conversation: Conversation, agreed_id: int) -> Agree
     return agreed
 
 
+def with_everything(conversations: QuerySet[Conversation]) -> QuerySet[Conversation]:
+    """``conversations`` with all they hold (participants, candidates, risks, agreed
+    outcomes with their framework outcomes and steps, review entries, addenda), in a
+    fixed number of queries however many there are."""
+    return conversations.select_related("created_by", "recorded_by").prefetch_related(
+        "participants",
+        Prefetch("candidates__suggested"),
+        "risks",
+        Prefetch(
+            "agreed_outcomes",
+            queryset=AgreedOutcome.objects.prefetch_related(
+                Prefetch(
+                    "framework_outcomes",
+                    queryset=FrameworkOutcome.objects.select_related("category__framework"),
+                ),
+                "actions",
+            ),
+        ),
+        Prefetch(
+            "review_entries",
+            queryset=ReviewEntry.objects.select_related("outcome__scale", "point"),
+        ),
+        "addenda__created_by",
+    )
+
+
 def conversation_full(conversation: Conversation) -> Conversation:
     """Everything the record screen shows, in a fixed number of queries."""
     return (
-        Conversation.objects.filter(pk=conversation.pk)
-        .select_related("person", "created_by", "recorded_by")
-        .prefetch_related(
-            "participants",
-            Prefetch("candidates__suggested"),
-            "risks",
-            Prefetch(
-                "agreed_outcomes",
-                queryset=AgreedOutcome.objects.prefetch_related(
-                    Prefetch(
-                        "framework_outcomes",
-                        queryset=FrameworkOutcome.objects.select_related("category__framework"),
-                    ),
-                    "actions",
-                ),
-            ),
-            Prefetch(
-                "review_entries",
-                queryset=ReviewEntry.objects.select_related("outcome__scale", "point"),
-            ),
-            "addenda__created_by",
-        )
+        with_everything(Conversation.objects.filter(pk=conversation.pk))
+        .select_related("person")
         .get()
     )
 

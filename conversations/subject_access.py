@@ -1,10 +1,7 @@
 """A person's conversations, for their subject access export (registered in ``apps.py``)."""
 
-from django.db.models import Prefetch
-
-from frameworks.models import FrameworkOutcome
-
-from .models import AgreedOutcome, Conversation, ReviewEntry
+from .models import Conversation
+from .selectors import with_everything
 
 
 def _name(user) -> str:
@@ -121,26 +118,7 @@ def person_subject_access_conversations(person) -> dict:
 
     A fixed number of queries, however many conversations.
     """
-    conversations = (
-        Conversation.objects.filter(person=person)
-        .select_related("created_by", "recorded_by")
-        .prefetch_related(
-            "participants",
-            Prefetch("candidates__suggested"),
-            "risks",
-            Prefetch(
-                "agreed_outcomes",
-                queryset=AgreedOutcome.objects.prefetch_related(
-                    Prefetch(
-                        "framework_outcomes",
-                        queryset=FrameworkOutcome.objects.select_related("category__framework"),
-                    ),
-                    "actions",
-                ),
-            ),
-            Prefetch("review_entries", queryset=ReviewEntry.objects.select_related("point")),
-            "addenda__created_by",
-        )
-        .order_by("held_on", "pk")
+    conversations = with_everything(Conversation.objects.filter(person=person)).order_by(
+        "held_on", "pk"
     )
     return {"conversations": [_conversation(c) for c in conversations]}
