@@ -492,6 +492,7 @@ def test_manager_sees_who_has_accessed_the_record(client_as, roles, person):
     html = text(client.get(f"/people/{person.pk}/access/"))
     assert escape(roles.practitioner.get_full_name()) in html
     assert "Viewed record" in html
+    assert "<td>Viewed</td>" in html, "each event says what was done"
     assert client_as(roles.practitioner).get(f"/people/{person.pk}/access/").status_code == 403
 
 
