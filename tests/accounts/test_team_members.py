@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 from django.utils import timezone
+from django.utils.html import escape
 
 from accounts.models import Membership, Role
 from audit.models import AuditEvent
@@ -49,19 +50,19 @@ def test_the_team_sees_an_admin_another_admin_added_and_who_added_them(client, r
 
     assert response.status_code == 200
     page = response.content.decode()
-    row = page[page.index(f"<td>{roles.admin}</td>") :].split("</tr>")[0]
+    row = page[page.index(f"<td>{escape(roles.admin)}</td>") :].split("</tr>")[0]
     assert "Practitioner" in row
     assert timezone.localdate().strftime("%-d %b %Y") in row
     assert "Sorcha Baird" in row
     changes = page[page.index("Changes in the last 90 days") :]
-    assert f"{roles.admin}, given the practitioner role, by Sorcha Baird." in changes
+    assert f"{escape(roles.admin)}, given the practitioner role, by Sorcha Baird." in changes
 
 
 def test_members_added_outside_the_configuration_site_say_not_recorded(client, roles):
     client.force_login(roles.practitioner)
     page = client.get(members_url(roles.team)).content.decode()
     for user in (roles.practitioner, roles.colleague, roles.manager, roles.admin):
-        assert f"<td>{user}</td>" in page
+        assert f"<td>{escape(user)}</td>" in page
     assert "Not recorded" in page
     assert "No one has joined or left" in page
 
@@ -85,7 +86,7 @@ def test_roles_changed_and_ended_in_the_last_90_days_are_listed(client, roles, s
     client.force_login(roles.other_practitioner)
     page = client.get(members_url(roles.other_team)).content.decode()
 
-    assert f"<td>{roles.colleague}</td>" not in page
+    assert f"<td>{escape(roles.colleague)}</td>" not in page
     changes = page[page.index("Changes in the last 90 days") :]
     assert f"{roles.colleague}, manager role ended, by Sorcha Baird." in changes
     assert f"{roles.colleague}, role changed from practitioner to manager" in changes
