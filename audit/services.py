@@ -43,6 +43,31 @@ VERIFY_CHUNK_SIZE = 2000
 
 Target = Model | tuple[str, object] | None
 
+# In an event about a person, the values of any other field are not kept: the
+# trail says that the field changed, not what it said. What the trail cannot
+# forget (it is append-only) then never holds a name, a date of birth, a CHI
+# number or the person's words, and anonymising the record removes them.
+VALUES_KEPT_FOR_PEOPLE = frozenset(
+    {
+        "closed_on",
+        "framework_outcomes",
+        "gas_weight",
+        "in_own_words",
+        "key_people",
+        "next_review_on",
+        "retired",
+        "reviewed_on",
+        "score",
+        "started_on",
+        "status",
+        "status_changed_on",
+        "team_id",
+        "teams",
+        "version",
+    }
+)
+VALUE_NOT_KEPT = "(not kept)"
+
 
 def audit_record(
     *,
@@ -61,7 +86,8 @@ def audit_record(
     makes the change, so the change and its event are committed or rolled back
     together. ``summary`` is short plain text with no personal data (say
     "Details changed", not whose); ``changes`` is ``{field: [old, new]}`` as
-    made by ``changes_between``.
+    made by ``changes_between``; in an event about a person only the fields in
+    ``VALUES_KEPT_FOR_PEOPLE`` keep their values.
 
     Appending locks the chain head until the caller's transaction ends, so
     other audited writes wait for it: record the event last, and keep the
@@ -93,6 +119,8 @@ def audit_record_each(
     _check_identifiers(action=action, object_type=object_type, object_id=object_id, summary=summary)
     if not person_ids:
         return []
+    if any(person_id is not None for person_id in person_ids):
+        changes = _personal_values_dropped(changes or {})
 
     with transaction.atomic():
         head = _chain_head_locked()
@@ -154,6 +182,13 @@ def _target(on: Target) -> tuple[str, str]:
         return on._meta.label_lower, str(on.pk)
     object_type, object_id = on
     return object_type, str(object_id)
+
+
+def _personal_values_dropped(changes: dict) -> dict:
+    return {
+        field: values if field in VALUES_KEPT_FOR_PEOPLE else [VALUE_NOT_KEPT, VALUE_NOT_KEPT]
+        for field, values in changes.items()
+    }
 
 
 def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:

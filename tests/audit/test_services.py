@@ -82,13 +82,13 @@ def test_event_hash_is_hmac_with_the_audit_key_of_previous_hash_and_canonical_co
         on=("records.person", 7),
         person_id=7,
         summary="Details changed",
-        changes={"preferred_name": ["", "Jo"]},
+        changes={"status": ["active", "achieved"]},
     )
     stored = AuditEvent.objects.get(pk=event.pk)
     content = {
         "action": "update",
         "actor_id": roles.practitioner.pk,
-        "changes": {"preferred_name": ["", "Jo"]},
+        "changes": {"status": ["active", "achieved"]},
         "ip_address": None,
         "object_id": "7",
         "object_type": "records.person",
@@ -312,3 +312,37 @@ def test_concurrent_writers_never_fork_the_chain():
     report = audit_chain_verify()
     assert report.intact, report.problem
     assert report.events_checked == writers * events_each + 1
+
+
+def test_an_event_about_a_person_keeps_which_fields_changed_but_not_their_personal_values(roles):
+    event = audit_record(
+        actor=Actor(roles.practitioner),
+        action="update",
+        on=("records.person", 7),
+        person_id=7,
+        summary="Details changed",
+        changes={
+            "full_name": ["Iris Mbeki", "Iris Campbell"],
+            "chi_number": ["", "0101501234"],
+            "next_review_on": ["2026-01-01", "2026-04-01"],
+        },
+    )
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.changes == {
+        "full_name": ["(not kept)", "(not kept)"],
+        "chi_number": ["(not kept)", "(not kept)"],
+        "next_review_on": ["2026-01-01", "2026-04-01"],
+    }
+    assert "Campbell" not in json.dumps(stored.changes)
+    assert audit_chain_verify().intact
+
+
+def test_an_event_about_configuration_keeps_its_values(roles):
+    event = audit_record(
+        actor=Actor(roles.admin),
+        action="update",
+        on=("accounts.team", 3),
+        summary="Team changed",
+        changes={"name": ["Riverside", "Riverside North"]},
+    )
+    assert AuditEvent.objects.get(pk=event.pk).changes == {"name": ["Riverside", "Riverside North"]}
