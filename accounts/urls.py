@@ -12,5 +12,5 @@ urlpatterns = [
     ),
     path("account/security/remove/", views.mfa_app_remove, name="mfa_remove"),
     path("account/still-here/", views.still_here, name="still_here"),
-    path("accounts/users/<int:user_id>/unlock/", views.user_unlock, name="user_unlock"),
+    path("accounts/users/<id:user_id>/unlock/", views.user_unlock, name="user_unlock"),
 ]

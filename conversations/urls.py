@@ -4,57 +4,57 @@ from . import views
 
 urlpatterns = [
     path(
-        "people/<int:person_id>/conversations/start/",
+        "people/<id:person_id>/conversations/start/",
         views.conversation_start,
         name="conversation_start",
     ),
     path(
-        "conversations/<int:conversation_id>/",
+        "conversations/<id:conversation_id>/",
         views.conversation_detail,
         name="conversation_detail",
     ),
     path(
-        "conversations/<int:conversation_id>/exchange/",
+        "conversations/<id:conversation_id>/exchange/",
         views.conversation_exchange,
         name="conversation_exchange",
     ),
     path(
-        "conversations/<int:conversation_id>/negotiate/",
+        "conversations/<id:conversation_id>/negotiate/",
         views.conversation_negotiate,
         name="conversation_negotiate",
     ),
     path(
-        "conversations/<int:conversation_id>/agree/",
+        "conversations/<id:conversation_id>/agree/",
         views.conversation_agree,
         name="conversation_agree",
     ),
     path(
-        "conversations/<int:conversation_id>/agree/add/",
+        "conversations/<id:conversation_id>/agree/add/",
         views.agreed_outcome_edit,
         name="agreed_outcome_add",
     ),
     path(
-        "conversations/<int:conversation_id>/agree/<int:agreed_id>/edit/",
+        "conversations/<id:conversation_id>/agree/<id:agreed_id>/edit/",
         views.agreed_outcome_edit,
         name="agreed_outcome_edit",
     ),
     path(
-        "conversations/<int:conversation_id>/agree/<int:agreed_id>/remove/",
+        "conversations/<id:conversation_id>/agree/<id:agreed_id>/remove/",
         views.agreed_outcome_remove,
         name="agreed_outcome_remove",
     ),
     path(
-        "conversations/<int:conversation_id>/review/",
+        "conversations/<id:conversation_id>/review/",
         views.conversation_review,
         name="conversation_review",
     ),
     path(
-        "conversations/<int:conversation_id>/record/",
+        "conversations/<id:conversation_id>/record/",
         views.conversation_record,
         name="conversation_record",
     ),
     path(
-        "conversations/<int:conversation_id>/addenda/add/",
+        "conversations/<id:conversation_id>/addenda/add/",
         views.addendum_add,
         name="conversation_addendum_add",
     ),

@@ -1,7 +1,11 @@
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from accounts.configuration import site as configuration_site
+from common.ids import IdConverter
+
+# Registered before the apps' URLs are read: they name row ids as <id:...>.
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", include("core.urls")),

@@ -4,21 +4,21 @@ from . import views
 
 urlpatterns = [
     path("", views.reports_home, name="reports_home"),
-    path("teams/<int:team_id>/", views.team_dashboard_view, name="team_dashboard"),
-    path("teams/<int:team_id>/dashboard.pdf", views.team_dashboard_pdf, name="team_dashboard_pdf"),
-    path("teams/<int:team_id>/narrative/", views.team_narrative, name="team_narrative"),
+    path("teams/<id:team_id>/", views.team_dashboard_view, name="team_dashboard"),
+    path("teams/<id:team_id>/dashboard.pdf", views.team_dashboard_pdf, name="team_dashboard_pdf"),
+    path("teams/<id:team_id>/narrative/", views.team_narrative, name="team_narrative"),
     path(
-        "teams/<int:team_id>/export/<slug:table>.<slug:fmt>",
+        "teams/<id:team_id>/export/<slug:table>.<slug:fmt>",
         views.team_export,
         name="team_export",
     ),
     path(
-        "organisations/<int:organisation_id>/",
+        "organisations/<id:organisation_id>/",
         views.organisation_report,
         name="organisation_report",
     ),
     path(
-        "organisations/<int:organisation_id>/export/<slug:table>.<slug:fmt>",
+        "organisations/<id:organisation_id>/export/<slug:table>.<slug:fmt>",
         views.organisation_export,
         name="organisation_export",
     ),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern
 
-SAMPLE_VALUES = {"int": "1", "str": "sample", "slug": "sample", "path": "sample"}
+SAMPLE_VALUES = {"id": "1", "int": "1", "str": "sample", "slug": "sample", "path": "sample"}
 
 
 @dataclass(frozen=True)
