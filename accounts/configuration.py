@@ -20,7 +20,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import IntegrityError, models
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import URLPattern, reverse
@@ -147,6 +147,17 @@ class AuditedAdmin(admin.ModelAdmin):
         if changed:
             noun = self.model._meta.verbose_name
             self.message_user(request, f"{changed} {noun}(s) {done}.", messages.SUCCESS)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Two saves of the same new name at once (a double click, two admins)
+        # both pass the form's uniqueness check, and the second is refused by
+        # the database. The whole save was rolled back; showing the form again
+        # runs the check once more, which now finds the first save and says so
+        # beside the field, with what was typed still in it.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError:
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def _before(self, obj) -> dict:
         saved = type(obj)._base_manager.filter(pk=obj.pk).first() if obj.pk else None

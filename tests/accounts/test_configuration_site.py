@@ -157,6 +157,49 @@ def test_adding_a_team_is_audited(admin_client, roles):
     assert event.changes["name"] == [None, "Riverside Team"]
 
 
+@pytest.mark.parametrize(
+    ("model", "url", "data"),
+    [
+        (
+            Team,
+            "/admin/accounts/team/add/",
+            {
+                "name": "Riverside Team",
+                "description": "",
+                "memberships-TOTAL_FORMS": "0",
+                "memberships-INITIAL_FORMS": "0",
+            },
+        ),
+        (Theme, "/admin/themes/theme/add/", {"name": "Riverside Team", "description": ""}),
+    ],
+)
+def test_a_name_saved_by_someone_else_a_moment_before_is_a_form_error(
+    admin_client, roles, monkeypatch, model, url, data
+):
+    # Two saves of one new name at once: both pass the form's check before
+    # either is written. Here the other save has landed just after this
+    # form's first check, so the database refuses this one.
+    organisation = roles.team.organisation
+    model.objects.create(organisation=organisation, name="Riverside Team")
+    checked = model.validate_constraints
+    checks = []
+
+    def other_save_not_yet_seen(self, exclude=None):
+        checks.append(self.name)
+        if len(checks) > 1:
+            checked(self, exclude=exclude)
+
+    monkeypatch.setattr(model, "validate_constraints", other_save_not_yet_seen)
+    response = admin_client.post(url, {"organisation": organisation.pk, **data})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.startswith("<!DOCTYPE html>") and "<title>Error:" in page
+    assert re.search(r"already (exists|has a theme with this name)", page)
+    assert 'value="Riverside Team"' in page
+    assert model.objects.filter(name="Riverside Team").count() == 1
+    assert not AuditEvent.objects.filter(action="create", object_type=model._meta.label_lower)
+
+
 def test_giving_a_user_a_role_in_a_team_is_audited(admin_client, roles):
     newcomer = UserFactory(username="newcomer")
     MembershipFactory(user=newcomer, team=roles.team, role=Role.PRACTITIONER)
