@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "reports",
     "audit",
     "themes",
+    "interop",
     "demo",
 ]
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("frameworks/", include("frameworks.urls")),
     path("", include("records.urls")),
     path("", include("conversations.urls")),
+    path("", include("interop.urls")),
     path("reports/", include("reports.urls")),
     path("teams/", include("accounts.team_urls")),
     path("admin/", configuration_site.urls),

@@ -1,0 +1,283 @@
+"""Reading a file of people (CSV or XLSX) into rows, with every problem found.
+
+The format is in ``templates/interop/people_import.html`` and the README: a
+header row naming the columns, then one person a row. Reading checks only what
+the file itself says (a name, a real date, a well-formed CHI number that fits
+the date of birth, known ways of communicating); what the rows mean against the
+organisation's records (teams, matches, duplicates) is for ``interop.services``.
+"""
+
+import csv
+import datetime
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from common.dates import HAPPENED
+from records.chi import chi_normalise, chi_problem
+from records.models import EngagementChannel
+
+# The columns a file may have, in the order the example file gives them.
+COLUMNS = (
+    "full_name",
+    "preferred_name",
+    "date_of_birth",
+    "chi_number",
+    "teams",
+    "key_people",
+    "ways_of_communicating",
+    "communication_needs",
+)
+REQUIRED_COLUMNS = ("full_name", "teams")
+# Several teams, key people or ways of communicating in one cell.
+LIST_SEPARATOR = ";"
+MAX_CELL_LENGTH = {"full_name": 200, "preferred_name": 100, "communication_needs": 5000}
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+CHANNEL_WORDS = {c.value: c.value for c in EngagementChannel} | {
+    c.value.replace("_", " "): c.value for c in EngagementChannel
+}
+
+
+class FileRefused(Exception):
+    """The file cannot be read at all: nothing in it was looked at row by row."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with one cell (or one row, when ``column`` is empty)."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if not self.row:
+            return self.message
+        where = f"Row {self.row}" + (f", {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class PersonRow:
+    """One row of the file, as read. ``None`` for a column the file does not have."""
+
+    row: int
+    full_name: str
+    preferred_name: str | None = None
+    date_of_birth: datetime.date | None = None
+    chi_number: str = ""
+    teams: list[str] = field(default_factory=list)
+    key_people: list[tuple[str, str]] | None = None
+    engagement_channels: list[str] | None = None
+    communication_needs: str | None = None
+    has_date_of_birth: bool = False
+
+
+def _column_key(heading: object) -> str:
+    return str(heading or "").strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(LIST_SEPARATOR) if part.strip()]
+
+
+def _date(value: object) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _key_people(value: str) -> list[tuple[str, str]]:
+    """``Mary Brown (daughter); Tom Green (neighbour)`` as (name, relationship) pairs."""
+    people = []
+    for part in _split(value):
+        name, bracket, rest = part.partition("(")
+        relationship = rest.rstrip(")").strip() if bracket else ""
+        if not name.strip() or not relationship or not rest.endswith(")"):
+            raise ValueError(part)
+        people.append((name.strip(), relationship))
+    return people
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a CHI number typed into a number cell
+    return str(value).strip()
+
+
+def person_row(number: int, cells: dict[str, object]) -> tuple[PersonRow, list[Problem]]:
+    """One row read from ``cells`` (column: value), with its problems."""
+    problems = []
+
+    def problem(column: str, message: str) -> None:
+        problems.append(Problem(number, column, message))
+
+    text = {column: _text(value) for column, value in cells.items() if column != "date_of_birth"}
+    for column, limit in MAX_CELL_LENGTH.items():
+        if len(text.get(column, "")) > limit:
+            problem(column, f"This is longer than {limit} characters.")
+    row = PersonRow(row=number, full_name=text.get("full_name", ""))
+    if not row.full_name:
+        problem("full_name", "The person's full name is missing.")
+    if "preferred_name" in cells:
+        row.preferred_name = text["preferred_name"]
+    if "date_of_birth" in cells:
+        row.has_date_of_birth = True
+        raw = cells["date_of_birth"]
+        if raw not in (None, "") and str(raw).strip():
+            try:
+                row.date_of_birth = _date(raw)
+            except ValueError:
+                problem(
+                    "date_of_birth",
+                    f"“{_text(raw)[:40]}” is not a date: write it as 1950-03-31 or 31/03/1950.",
+                )
+            else:
+                if out_of_range := HAPPENED.problem(row.date_of_birth):
+                    problem("date_of_birth", out_of_range)
+                    row.date_of_birth = None
+    chi = chi_normalise(text.get("chi_number", ""))
+    if chi:
+        if chi_trouble := chi_problem(chi):
+            problem("chi_number", chi_trouble)
+        elif row.date_of_birth and row.date_of_birth.strftime("%d%m%y") != chi[:6]:
+            problem("chi_number", "The CHI number does not match the date of birth given.")
+        else:
+            row.chi_number = chi
+    row.teams = _split(text.get("teams", ""))
+    if not row.teams:
+        problem("teams", "Name at least one team whose caseload the person is on.")
+    if "key_people" in cells:
+        try:
+            row.key_people = _key_people(text["key_people"])
+        except ValueError as bad:
+            problem(
+                "key_people",
+                f"“{str(bad)[:60]}” should be a name and, in brackets, who they are to "
+                "the person: Mary Brown (daughter).",
+            )
+    if "ways_of_communicating" in cells:
+        words = [w.lower() for w in _split(text["ways_of_communicating"])]
+        unknown = [w for w in words if w not in CHANNEL_WORDS]
+        if unknown:
+            problem(
+                "ways_of_communicating",
+                f"“{unknown[0][:40]}” is not one of: "
+                + ", ".join(c.value for c in EngagementChannel)
+                + ".",
+            )
+        chosen = {CHANNEL_WORDS[w] for w in words if w in CHANNEL_WORDS}
+        row.engagement_channels = [c for c in EngagementChannel.values if c in chosen]
+    if "communication_needs" in cells:
+        row.communication_needs = text["communication_needs"]
+    return row, problems
+
+
+def _header(cells: list[object]) -> list[str]:
+    """The column names of the header row, refusing the file if it cannot be one."""
+    names = [_column_key(c) for c in cells]
+    while names and not names[-1]:
+        names.pop()
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
+    if missing:
+        raise FileRefused(
+            "The first row must be the header, naming the columns; "
+            f"it has no {' or '.join(missing)} column. "
+            "Download the example file to see the columns."
+        )
+    unknown = [n for n in names if n not in COLUMNS]
+    if unknown:
+        shown = unknown[0] or "(a blank heading)"
+        raise FileRefused(
+            f"The header has a column this import does not know: “{shown[:40]}”. "
+            f"The columns are: {', '.join(COLUMNS)}."
+        )
+    repeated = {n for n in names if names.count(n) > 1}
+    if repeated:
+        raise FileRefused(f"The header names the column {sorted(repeated)[0]} twice.")
+    return names
+
+
+def _csv_rows(content: bytes) -> Iterator[list[str]]:
+    if b"\x00" in content[:65536]:
+        raise FileRefused(
+            "This file is not a CSV file: it holds binary data. Save the spreadsheet "
+            "as “CSV UTF-8” or as an Excel workbook (.xlsx) and choose that file."
+        )
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise FileRefused(
+            "This file is not in the UTF-8 encoding (it may have been saved as “CSV” "
+            "rather than “CSV UTF-8”), so names with accents would be garbled. Save it "
+            "again as “CSV UTF-8” and choose that file."
+        ) from error
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""), strict=True)
+    except csv.Error as error:
+        raise FileRefused(f"The CSV file could not be read: {error}.") from error
+
+
+def _xlsx_rows(content: bytes) -> Iterator[list[object]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
+        raise FileRefused(
+            "This file could not be read as an Excel workbook (.xlsx). Open it in a "
+            "spreadsheet and save it again, as .xlsx or as “CSV UTF-8”."
+        ) from error
+    try:
+        sheet = workbook.worksheets[0]
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            values = []
+            for column, cell in enumerate(cells, start=1):
+                if cell.data_type == "f":
+                    raise FileRefused(
+                        f"Row {number}, column {column} holds a formula. The file must hold "
+                        "values only: copy the sheet and paste it as values, then save it."
+                    )
+                values.append(cell.value)
+            yield values
+    finally:
+        workbook.close()
+
+
+def is_workbook(content: bytes) -> bool:
+    return content[:4] == b"PK\x03\x04"
+
+
+def people_rows(content: bytes) -> Iterator[tuple[PersonRow | None, list[Problem]]]:
+    """Each row of the file, read, with its problems; raises ``FileRefused`` for a
+    file that cannot be read at all. Blank rows are passed over."""
+    rows = _xlsx_rows(content) if is_workbook(content) else _csv_rows(content)
+    header = None
+    for number, cells in enumerate(rows, start=1):
+        if header is None:
+            header = _header(list(cells))
+            continue
+        if not any(_text(c) for c in cells):
+            continue
+        if len(cells) > len(header) and any(_text(c) for c in cells[len(header) :]):
+            yield None, [Problem(number, "", "This row has more cells than the header names.")]
+            continue
+        cells = [*cells, *[""] * (len(header) - len(cells))]
+        yield person_row(number, dict(zip(header, cells, strict=False)))
+    if header is None:
+        raise FileRefused("The file is empty: it has no header row and no people.")

@@ -1,0 +1,369 @@
+"""Importing people and caseloads from a file: the check, the import, matching and bad files."""
+
+import datetime
+import io
+
+import pytest
+from django.db.models import Model
+from openpyxl import Workbook
+
+from audit.models import AuditEvent
+from common.actor import Actor
+from interop.services import ImportRefused, people_import, people_import_check
+from records import services as records_services
+from records.models import CaseloadEntry, KeyPerson, Person
+from reports import tallies
+from reports.models import TALLY_MODELS
+from tests.factories import CaseloadEntryFactory, OrganisationFactory, TeamFactory
+
+HEADER = (
+    "full_name,preferred_name,date_of_birth,chi_number,teams,key_people,"
+    "ways_of_communicating,communication_needs"
+)
+# Valid CHI numbers (date of birth, then the check digit), fictional people.
+AGNES_CHI = "1403482314"
+CALLUM_CHI = "0211611239"
+
+
+def csv_file(*rows: str, header: str = HEADER) -> bytes:
+    return ("\n".join([header, *rows]) + "\n").encode()
+
+
+@pytest.fixture
+def system():
+    return Actor.system()
+
+
+@pytest.fixture
+def organisation(roles):
+    return roles.team.organisation
+
+
+def check(organisation, content, actor=None):
+    return people_import_check(
+        actor=actor or Actor.system(), organisation=organisation, content=content
+    )
+
+
+def problems(plan) -> list[str]:
+    return [str(p) for p in plan.problems]
+
+
+def test_a_good_file_imports_people_with_caseloads_key_people_and_ways_of_communicating(
+    roles, organisation, system
+):
+    content = csv_file(
+        f"Agnes Example,Nessie,1948-03-14,{AGNES_CHI},Hillside Team,"
+        "Mary Example (daughter); Tom Neighbour (neighbour),verbal; life_story,Hears on her left",
+        "Callum Sample,,02/11/1961,,Hillside Team; Shoreline Team,,,",
+    )
+    plan = people_import(actor=system, organisation=organisation, content=content)
+    assert (plan.added, plan.updated, plan.unchanged) == (2, 0, 0)
+    agnes = Person.objects.get(chi_number=AGNES_CHI)
+    assert (agnes.full_name, agnes.preferred_name) == ("Agnes Example", "Nessie")
+    assert agnes.date_of_birth == datetime.date(1948, 3, 14)
+    assert agnes.engagement_channels == ["verbal", "life_story"]
+    assert agnes.communication_needs == "Hears on her left"
+    assert sorted(agnes.key_people.values_list("name", "relationship")) == [
+        ("Mary Example", "daughter"),
+        ("Tom Neighbour", "neighbour"),
+    ]
+    callum = Person.objects.get(full_name="Callum Sample")
+    assert callum.date_of_birth == datetime.date(1961, 11, 2)
+    assert set(callum.teams.values_list("name", flat=True)) == {"Hillside Team", "Shoreline Team"}
+    # Imported people are on the practitioner's caseload like anyone added by hand.
+    assert records_services.people_for_user(roles.practitioner).filter(pk=agnes.pk).exists()
+
+
+def test_the_import_is_one_audit_event_with_the_counts(organisation, system):
+    before = AuditEvent.objects.count()
+    people_import(
+        actor=system,
+        organisation=organisation,
+        content=csv_file(f"Agnes Example,,1948-03-14,{AGNES_CHI},Hillside Team,,,"),
+    )
+    events = AuditEvent.objects.order_by("pk")[before:]
+    assert [(e.action, e.object_type, e.object_id) for e in events] == [
+        ("people_import", "accounts.organisation", str(organisation.pk))
+    ]
+    assert events[0].changes["added"] == [None, 1]
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "words"),
+    [
+        (",,1948-03-14,,Hillside Team,,,", "full_name", "full name is missing"),
+        ("Agnes,,1948-02-30,,Hillside Team,,,", "date_of_birth", "is not a date"),
+        ("Agnes,,2199-01-01,,Hillside Team,,,", "date_of_birth", "cannot be in the future"),
+        ("Agnes,,1948-03-14,1403482315,Hillside Team,,,", "chi_number", "last digit"),
+        ("Agnes,,1948-03-14,12345,Hillside Team,,,", "chi_number", "10 digits"),
+        (f"Agnes,,1950-03-14,{AGNES_CHI},Hillside Team,,,", "chi_number", "date of birth"),
+        ("Agnes,,1948-03-14,,Nowhere Team,,,", "teams", "no team called “Nowhere Team”"),
+        ("Agnes,,1948-03-14,,,,,", "teams", "at least one team"),
+        ("Agnes,,1948-03-14,,Hillside Team,Mary,,", "key_people", "in brackets"),
+        ("Agnes,,1948-03-14,,Hillside Team,,singing,", "ways_of_communicating", "“singing”"),
+    ],
+)
+def test_the_check_names_the_row_column_and_problem(organisation, row, column, words):
+    plan = check(organisation, csv_file("Callum Sample,,1961-11-02,,Hillside Team,,,", row))
+    assert len(plan.problems) == 1, problems(plan)
+    (problem,) = plan.problems
+    assert (problem.row, problem.column) == (3, column)
+    assert words in problem.message
+
+
+def test_a_chi_number_twice_in_the_file_is_a_problem_on_the_second_row(organisation):
+    plan = check(
+        organisation,
+        csv_file(
+            f"Agnes Example,,1948-03-14,{AGNES_CHI},Hillside Team,,,",
+            f"Agnes Other,,1948-03-14,{AGNES_CHI},Hillside Team,,,",
+        ),
+    )
+    assert problems(plan) == ["Row 3, chi_number: Row 2 has the same CHI number."]
+
+
+def test_two_records_in_the_organisation_with_the_chi_number_is_a_problem(roles, organisation):
+    for team in (roles.team, roles.other_team):
+        CaseloadEntryFactory(team=team, person__chi_number=AGNES_CHI, person__full_name="A")
+    plan = check(organisation, csv_file(f"Agnes Example,,1948-03-14,{AGNES_CHI},Hillside Team,,,"))
+    assert len(plan.problems) == 1
+    assert "2 records in the organisation already have this CHI number" in str(plan.problems[0])
+
+
+def test_nothing_is_written_while_any_problem_remains(organisation, system):
+    people = Person.objects.count()
+    events = AuditEvent.objects.count()
+    content = csv_file(
+        f"Agnes Example,,1948-03-14,{AGNES_CHI},Hillside Team,,,",
+        "Callum Sample,,1961-11-02,,Nowhere Team,,,",
+    )
+    with pytest.raises(ImportRefused) as refused:
+        people_import(actor=system, organisation=organisation, content=content)
+    assert [p.row for p in refused.value.plan.problems] == [3]
+    assert Person.objects.count() == people
+    assert AuditEvent.objects.count() == events
+
+
+def test_the_check_says_what_each_row_would_do_and_writes_no_record(roles, organisation):
+    CaseloadEntryFactory(
+        team=roles.team,
+        person__full_name="Agnes Example",
+        person__chi_number=AGNES_CHI,
+        person__date_of_birth=datetime.date(1948, 3, 14),
+    )
+    people = Person.objects.count()
+    plan = check(
+        organisation,
+        csv_file(
+            f"Agnes Example,,1948-03-14,{AGNES_CHI},Shoreline Team,,,",
+            "Callum Sample,,1961-11-02,,Hillside Team,,,",
+        ),
+    )
+    assert [(r.row, r.action, r.changes) for r in plan.rows] == [
+        (2, "update", ["teams"]),
+        (3, "add", []),
+    ]
+    assert Person.objects.count() == people
+    assert AuditEvent.objects.filter(action="people_import_checked").count() == 1
+
+
+def test_importing_the_same_file_again_changes_nothing(organisation, system):
+    content = csv_file(
+        f"Agnes Example,Nessie,1948-03-14,{AGNES_CHI},Hillside Team,"
+        "Mary Example (daughter),verbal,Hears on her left",
+        "Callum Sample,,02/11/1961,,Hillside Team; Shoreline Team,,,",
+    )
+    people_import(actor=system, organisation=organisation, content=content)
+    snapshot = (
+        list(Person.objects.order_by("pk").values()),
+        list(CaseloadEntry.objects.order_by("pk").values()),
+        list(KeyPerson.objects.order_by("pk").values()),
+    )
+    again = people_import(actor=system, organisation=organisation, content=content)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
+    assert snapshot == (
+        list(Person.objects.order_by("pk").values()),
+        list(CaseloadEntry.objects.order_by("pk").values()),
+        list(KeyPerson.objects.order_by("pk").values()),
+    )
+
+
+def test_an_update_file_changes_details_caseloads_and_key_people(roles, organisation, system):
+    people_import(
+        actor=system,
+        organisation=organisation,
+        content=csv_file(
+            f"Agnes Example,,1948-03-14,{AGNES_CHI},Hillside Team,Mary Example (daughter),,"
+        ),
+    )
+    agnes = Person.objects.get(chi_number=AGNES_CHI)
+    kept_key_person = agnes.key_people.get()
+    plan = people_import(
+        actor=system,
+        organisation=organisation,
+        content=csv_file(
+            f"Agnes Example,Nessie,1948-03-14,{AGNES_CHI},Shoreline Team,"
+            "Mary Example (daughter); Tom Neighbour (neighbour),,"
+        ),
+    )
+    assert [(r.action, r.changes) for r in plan.rows] == [
+        ("update", ["preferred name", "teams", "key people"])
+    ]
+    agnes.refresh_from_db()
+    assert agnes.preferred_name == "Nessie"
+    assert agnes.version == 2
+    assert list(agnes.teams.values_list("name", flat=True)) == ["Shoreline Team"]
+    # A key person still in the file keeps their row (and what else was recorded of them).
+    assert agnes.key_people.filter(pk=kept_key_person.pk).exists()
+    assert agnes.key_people.count() == 2
+
+
+def test_a_row_without_chi_matches_by_name_and_date_of_birth(roles, organisation, system):
+    existing = CaseloadEntryFactory(
+        team=roles.team,
+        person__full_name="Callum  Sample",
+        person__date_of_birth=datetime.date(1961, 11, 2),
+    ).person
+    plan = people_import(
+        actor=system,
+        organisation=organisation,
+        content=csv_file(f"callum sample,,1961-11-02,{CALLUM_CHI},Hillside Team,,,"),
+    )
+    assert [(r.action, r.person_id) for r in plan.rows] == [("update", existing.pk)]
+    existing.refresh_from_db()
+    assert (existing.full_name, existing.chi_number) == ("callum sample", CALLUM_CHI)
+
+
+def test_a_blank_chi_cell_never_removes_a_recorded_number(roles, organisation, system):
+    CaseloadEntryFactory(
+        team=roles.team,
+        person__full_name="Agnes Example",
+        person__chi_number=AGNES_CHI,
+        person__date_of_birth=datetime.date(1948, 3, 14),
+    )
+    plan = people_import(
+        actor=system,
+        organisation=organisation,
+        content=csv_file("Agnes Example,,1948-03-14,,Hillside Team,,,"),
+    )
+    assert plan.unchanged == 1
+    assert Person.objects.filter(chi_number=AGNES_CHI).count() == 1
+
+
+def test_another_organisations_record_of_the_same_person_is_left_alone(organisation, system):
+    elsewhere = TeamFactory(organisation=OrganisationFactory(name="Elsewhere"), name="Far Team")
+    theirs = CaseloadEntryFactory(
+        team=elsewhere, person__chi_number=AGNES_CHI, person__full_name="Agnes Elsewhere"
+    ).person
+    plan = people_import(
+        actor=system,
+        organisation=organisation,
+        content=csv_file(f"Agnes Example,,1948-03-14,{AGNES_CHI},Hillside Team,,,"),
+    )
+    assert plan.added == 1
+    theirs.refresh_from_db()
+    assert theirs.full_name == "Agnes Elsewhere"
+    assert list(theirs.teams.all()) == [elsewhere]
+
+
+def test_a_closed_record_is_not_changed_by_import(roles, organisation, system):
+    CaseloadEntryFactory(
+        team=roles.team,
+        person__full_name="Agnes Example",
+        person__chi_number=AGNES_CHI,
+        person__closed_on=datetime.date(2024, 1, 1),
+        person__closed_reason="Moved away",
+    )
+    plan = check(organisation, csv_file(f"Agnes Example,,1948-03-14,{AGNES_CHI},Shoreline Team,,,"))
+    assert "record is closed" in problems(plan)[0]
+
+
+def tally_rows() -> dict:
+    def rows(model: type[Model]) -> list:
+        fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+        return sorted(model.objects.values_list(*fields))
+
+    return {model.__name__: rows(model) for model in TALLY_MODELS}
+
+
+def test_moving_people_with_outcomes_keeps_the_report_tallies_right(
+    roles, organisation, frameworks, actor_as, system
+):
+    person = CaseloadEntryFactory(
+        team=roles.team,
+        person__full_name="Agnes Example",
+        person__chi_number=AGNES_CHI,
+        person__date_of_birth=datetime.date(1948, 3, 14),
+    ).person
+    records_services.outcome_record(
+        actor=actor_as(roles.practitioner), person=person, what_matters="To see my friends"
+    )
+    people_import(
+        actor=system,
+        organisation=organisation,
+        content=csv_file(f"Agnes Example,,1948-03-14,{AGNES_CHI},Shoreline Team,,,"),
+    )
+    kept = tally_rows()
+    assert any(kept.values())
+    tallies.rebuild()
+    assert tally_rows() == kept
+
+
+def workbook(rows: list[list]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_an_excel_workbook_imports_with_dates_and_numbers_as_cells(organisation, system):
+    content = workbook(
+        [
+            ["Full name", "Date of birth", "CHI number", "Teams"],
+            ["Agnes Example", datetime.datetime(1948, 3, 14), int(AGNES_CHI), "Hillside Team"],
+        ]
+    )
+    plan = people_import(actor=system, organisation=organisation, content=content)
+    assert plan.added == 1
+    assert Person.objects.get(chi_number=AGNES_CHI).date_of_birth == datetime.date(1948, 3, 14)
+
+
+BAD_FILES = {
+    "wrong encoding": (
+        "full_name,teams\nAgnès Example,Hillside Team\n".encode("latin-1"),
+        "not in the UTF-8 encoding",
+    ),
+    "formula": (
+        workbook([["full_name", "teams"], ['=CONCAT("A","B")', "Hillside Team"]]),
+        "Row 2, column 1 holds a formula",
+    ),
+    "binary renamed .csv": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20, "holds binary data"),
+    "missing header": (
+        b"Agnes Example,Hillside Team\n",
+        "The first row must be the header",
+    ),
+    "unknown column": (b"full_name,teams,shoe_size\n", "does not know: “shoe_size”"),
+    "empty": (b"", "The file is empty"),
+    "broken workbook": (b"PK\x03\x04 not really a workbook", "could not be read as an Excel"),
+}
+
+
+@pytest.mark.parametrize("kind", BAD_FILES)
+def test_a_bad_file_gets_one_clear_message(organisation, system, kind):
+    content, words = BAD_FILES[kind]
+    plan = check(organisation, content)
+    assert len(plan.problems) == 1, problems(plan)
+    assert words in plan.problems[0].message
+    with pytest.raises(ImportRefused):
+        people_import(actor=system, organisation=organisation, content=content)
+
+
+def test_the_chi_numbers_used_here_are_valid():
+    from records.chi import chi_problem
+
+    assert chi_problem(AGNES_CHI) is None
+    assert chi_problem(CALLUM_CHI) is None
