@@ -59,6 +59,11 @@ def _mine(request: HttpRequest) -> QuerySet[Organisation]:
     return organisations_administered_by(request.user).order_by("name")
 
 
+def _several_organisations(rows) -> bool:
+    """Whether a list holds more than one organisation's rows, so each must say whose."""
+    return len({row.organisation_id for row in rows}) > 1
+
+
 def _message_for(error: ValidationError) -> str:
     return " ".join(error.messages)
 
@@ -75,8 +80,12 @@ def _saved(request, before: Framework | RatingScale, saved, kept: str) -> HttpRe
 
 @admin_only
 def framework_list(request: HttpRequest) -> HttpResponse:
-    frameworks = frameworks_with_outcomes(_mine(request))
-    return render(request, "frameworks/framework_list.html", {"frameworks": frameworks})
+    frameworks = list(frameworks_with_outcomes(_mine(request)))
+    return render(
+        request,
+        "frameworks/framework_list.html",
+        {"frameworks": frameworks, "name_organisations": _several_organisations(frameworks)},
+    )
 
 
 @admin_only
@@ -240,8 +249,11 @@ def framework_import_file(request: HttpRequest) -> HttpResponse:
 
 @admin_only
 def scale_list(request: HttpRequest) -> HttpResponse:
+    scales = list(scales_with_points(_mine(request)))
     return render(
-        request, "frameworks/scale_list.html", {"scales": scales_with_points(_mine(request))}
+        request,
+        "frameworks/scale_list.html",
+        {"scales": scales, "name_organisations": _several_organisations(scales)},
     )
 
 

@@ -190,3 +190,22 @@ def test_person_fixture_is_on_the_first_organisations_caseload(roles, person):
     assert CaseloadEntryFactory._meta.model.objects.filter(
         person=person, team__organisation=roles.team.organisation
     ).exists()
+
+
+def test_an_admin_of_two_organisations_is_told_whose_each_framework_and_scale_is(
+    client, roles, farshore
+):
+    organisation, team = farshore[0], farshore[1]
+    MembershipFactory(user=roles.admin, team=team, role=Role.ADMIN)
+    client.force_login(roles.admin)
+    for url in ("/frameworks/", "/frameworks/scales/"):
+        html = client.get(url).content.decode()
+        home = roles.team.organisation.name
+        assert f"<strong>Organisation:</strong> {home}" in html, url
+        assert f"<strong>Organisation:</strong> {organisation.name}" in html, url
+
+
+def test_an_admin_of_one_organisation_is_not_told_it_on_every_framework(client, roles, farshore):
+    client.force_login(roles.admin)
+    for url in ("/frameworks/", "/frameworks/scales/"):
+        assert "<strong>Organisation:</strong>" not in client.get(url).content.decode(), url
