@@ -11,7 +11,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup serve lint check pytest clean lock help bench bench-reports
+.PHONY: run test setup serve lint check pytest clean lock help bench bench-reports bench-import
 
 help:
 	@echo "make run    set up (venv, dependencies, database, demo data) and serve the app"
@@ -69,6 +69,13 @@ bench-reports: setup
 	@case "$$DATABASE_URL" in postgres*) ;; *) echo "Set DATABASE_URL=postgres://... to a scratch database."; exit 1;; esac
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) bench/reports.py
+
+# Importing 100,000 people with import_people (dry run, import, the same file again);
+# DATABASE_URL must name a scratch database, which is migrated first.
+bench-import: export DJANGO_SETTINGS_MODULE := outcomes_site.test_settings
+bench-import: setup
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) bench/people_import.py
 
 # Re-pin every Python dependency (direct and indirect) after changing pyproject.toml.
 # requirements.lock is what production installs: [project].dependencies and what
