@@ -17,6 +17,7 @@ from common.forms import (
 )
 from frameworks.models import FrameworkOutcome
 from records.forms import framework_outcome_choices
+from records.services import next_review_check
 from themes.models import Theme
 
 from .models import Channel, ConversationKind, ParticipantKind
@@ -231,9 +232,10 @@ class ReviewEntryForm(forms.Form):
     plan_change = text_area("How the plan should change", rows=2)
     next_review_on = date_field("Next review", allowed=PLANNED)
 
-    def __init__(self, *args, outcome, themes, **kwargs):
+    def __init__(self, *args, outcome, themes, reviewed_on, **kwargs):
         super().__init__(*args, **kwargs)
         self.outcome = outcome
+        self.reviewed_on = reviewed_on
         for name in ("helped_themes", "hindered_themes"):
             if themes:
                 # The view passes the themes as a list, loaded once for every outcome.
@@ -245,10 +247,19 @@ class ReviewEntryForm(forms.Form):
         self.fields["point"].queryset = outcome.scale.points.order_by("score")
         self.fields["point"].label_from_instance = lambda p: f"{p.score}: {p.label}"
 
+    def clean_next_review_on(self):
+        day = self.cleaned_data["next_review_on"]
+        if day is not None:
+            try:
+                next_review_check(day, reviewed_on=self.reviewed_on)
+            except forms.ValidationError as error:
+                raise forms.ValidationError(error.message_dict["next_review_on"]) from None
+        return day
+
     def clean(self):
         data = super().clean()
-        if data.get("plan_needs_change") and not data.get("plan_change"):
-            self.add_error("plan_change", "Say how the plan should change.")
+        # "The plan needs to change" with no words is fine when the steps were changed
+        # on the page: the service checks both together.
         for name in ("helped_themes", "hindered_themes"):
             data[name] = tuple(data.get(name) or ())
         return data

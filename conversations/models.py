@@ -206,6 +206,7 @@ class AgreedAction(models.Model):
     description = models.TextField()
     who = models.CharField(max_length=300, blank=True)
     when = models.CharField(max_length=200, blank=True)
+    due_on = models.DateField("due by", null=True, blank=True)
     where = models.CharField(max_length=200, blank=True)
     order = models.PositiveIntegerField(default=0)
 
@@ -232,6 +233,9 @@ class ReviewEntry(models.Model):
     unintended_outcomes = models.TextField(blank=True)
     plan_needs_change = models.BooleanField(default=False)
     plan_change = models.TextField(blank=True)
+    # The outcome's steps as they should be after the review, when the plan
+    # changes there and then (records.services.ActionData fields); null keeps them.
+    new_steps = models.JSONField(null=True, blank=True)
     next_review_on = models.DateField(null=True, blank=True)
     helped_themes = models.ManyToManyField("themes.Theme", blank=True, related_name="+")
     hindered_themes = models.ManyToManyField("themes.Theme", blank=True, related_name="+")

@@ -82,6 +82,8 @@ class ReviewEntryData:
     next_review_on: datetime.date | None = None
     helped_themes: tuple = ()
     hindered_themes: tuple = ()
+    # The outcome's steps as changed at the review; None leaves them as they are.
+    new_steps: Sequence[records.ActionData] | None = None
 
 
 def _audit(actor: Actor, conversation: Conversation, action: str, summary: str) -> None:
@@ -338,12 +340,17 @@ def review_entries_save(
             raise ValidationError("That outcome is not part of this review.")
         if data.point and data.point.scale_id != entry.outcome.scale_id:
             raise ValidationError("Choose a rating from the outcome's own scale.")
-        if data.plan_needs_change and not data.plan_change.strip():
-            raise ValidationError({"plan_change": "Say how the plan should change."})
+        if data.plan_needs_change and not data.plan_change.strip() and data.new_steps is None:
+            raise ValidationError(
+                {"plan_change": "Say how the plan should change, or change the steps."}
+            )
         dates_check(next_review_on=(data.next_review_on, PLANNED))
+        if data.next_review_on is not None:
+            records.next_review_check(data.next_review_on, reviewed_on=current.held_on)
         for field, value in vars(data).items():
-            if field not in {"outcome_id", "helped_themes", "hindered_themes"}:
+            if field not in {"outcome_id", "helped_themes", "hindered_themes", "new_steps"}:
                 setattr(entry, field, value)
+        entry.new_steps = _steps_json(data.new_steps)
         entry.helped_themes.set(data.helped_themes)
         entry.hindered_themes.set(data.hindered_themes)
     ReviewEntry.objects.bulk_update(
@@ -357,6 +364,7 @@ def review_entries_save(
             "plan_needs_change",
             "plan_change",
             "next_review_on",
+            "new_steps",
         ],
     )
     if not any(e.point for e in by_outcome.values()):
@@ -406,6 +414,7 @@ def conversation_confirm(*, actor: Actor, conversation: Conversation) -> Confirm
                 next_review_on=entry.next_review_on,
                 helped_themes=list(entry.helped_themes.all()),
                 hindered_themes=list(entry.hindered_themes.all()),
+                actions=steps_from_json(entry.new_steps),
             )
             entry.save(update_fields=["recorded_review"])
             reviews += 1
@@ -440,6 +449,29 @@ def conversation_confirm(*, actor: Actor, conversation: Conversation) -> Confirm
     current.save()
     _audit(actor, current, "create", "Conversation recorded")
     return Confirmed(current, outcomes, reviews, already_recorded=False)
+
+
+def _steps_json(steps: Sequence[records.ActionData] | None) -> list | None:
+    if steps is None:
+        return None
+    return [
+        {**vars(step), "due_on": step.due_on.isoformat() if step.due_on else None} for step in steps
+    ]
+
+
+def steps_from_json(rows: list | None) -> list[records.ActionData] | None:
+    """The steps a review entry holds (see ``ReviewEntry.new_steps``), as service data."""
+    if rows is None:
+        return None
+    return [
+        records.ActionData(
+            **{
+                **row,
+                "due_on": datetime.date.fromisoformat(row["due_on"]) if row["due_on"] else None,
+            }
+        )
+        for row in rows
+    ]
 
 
 def _views_included(conversation: Conversation) -> str:

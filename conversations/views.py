@@ -17,7 +17,7 @@ from common.forms import (
 from records.forms import ActionForm, ActionFormSet, actions_from_formset
 from records.quality import outcome_prompts, review_prompts
 from records.selectors import person_for_user, themes_for_person
-from records.services import organisation_ids_of, person_viewed
+from records.services import next_review_suggested, organisation_ids_of, person_viewed
 
 from . import services
 from .forms import (
@@ -346,7 +346,7 @@ def conversation_review(request: HttpRequest, conversation_id: int) -> HttpRespo
         return redirect(STAGE_URLS[conversation.stage], conversation_id=conversation.pk)
     entries = list(
         conversation.review_entries.select_related("outcome__scale", "point").prefetch_related(
-            "outcome__scale__points"
+            "outcome__scale__points", "outcome__actions"
         )
     )
     data = request.POST or None
@@ -358,19 +358,37 @@ def conversation_review(request: HttpRequest, conversation_id: int) -> HttpRespo
             prefix=f"o{entry.outcome_id}",
             outcome=entry.outcome,
             themes=themes,
+            reviewed_on=conversation.held_on,
             initial=initial_from(
                 entry,
                 ReviewEntryForm.base_fields,
                 helped_themes=list(entry.helped_themes.all()),
                 hindered_themes=list(entry.hindered_themes.all()),
-                next_review_on=entry.next_review_on or entry.outcome.next_review_on,
+                next_review_on=entry.next_review_on
+                or next_review_suggested(entry.outcome, reviewed_on=conversation.held_on),
             ),
         )
         for entry in entries
     ]
-    if request.method == "POST" and version_form.is_valid() and all(f.is_valid() for f in forms_):
+    # Each outcome's steps, to change there and then when the plan needs to change.
+    steps = [_entry_steps(data, entry) for entry in entries]
+    for form, step_forms in zip(forms_, steps, strict=True):
+        form.steps = step_forms
+    if (
+        request.method == "POST"
+        and version_form.is_valid()
+        and all(f.is_valid() for f in forms_)
+        and all(s.is_valid() for s in steps if s.is_bound)
+    ):
         entries_data = [
-            services.ReviewEntryData(outcome_id=f.outcome.pk, **f.cleaned_data) for f in forms_
+            services.ReviewEntryData(
+                outcome_id=f.outcome.pk,
+                new_steps=(
+                    actions_from_formset(s) if s.is_bound and s.has_changed() else _kept(f, entries)
+                ),
+                **f.cleaned_data,
+            )
+            for f, s in zip(forms_, steps, strict=True)
         ]
         result = save_versioned(
             version_form,
@@ -394,6 +412,26 @@ def conversation_review(request: HttpRequest, conversation_id: int) -> HttpRespo
             "entry_forms": forms_,
         },
     )
+
+
+def _entry_steps(data, entry) -> ActionFormSet:
+    """The steps form for one outcome of a review: the steps changed in this draft
+    so far, or else the outcome's steps as they are."""
+    kept = services.steps_from_json(entry.new_steps)
+    rows = kept if kept is not None else list(entry.outcome.actions.all())
+    prefix = f"o{entry.outcome_id}-steps"
+    return ActionFormSet(
+        # A post without the steps (an older page, a script) leaves them as they are.
+        data if data and f"{prefix}-TOTAL_FORMS" in data else None,
+        prefix=prefix,
+        initial=[{name: getattr(row, name) for name in ActionForm.base_fields} for row in rows],
+    )
+
+
+def _kept(form, entries):
+    """Steps changed when the draft was saved before stay changed."""
+    entry = next(e for e in entries if e.outcome_id == form.outcome.pk)
+    return services.steps_from_json(entry.new_steps)
 
 
 def _summary(conversation: Conversation) -> dict:

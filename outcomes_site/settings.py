@@ -87,6 +87,24 @@ def production_audit_key(raw: str | None, secret_key: str) -> str:
     return raw
 
 
+DEVELOPMENT_REPORT_KEY = "development-only-report-key-never-use-in-production"
+
+
+def production_report_key(raw: str | None, secret_key: str, audit_key: str) -> str:
+    """Return ``raw`` if it is fit to key the reports' disclosure control, else explain why not."""
+    if not raw:
+        raise ImproperlyConfigured("REPORT_KEY must be set when DEBUG is off.")
+    if raw == DEVELOPMENT_REPORT_KEY:
+        raise ImproperlyConfigured("REPORT_KEY is a development default; set a secret one.")
+    if raw in (secret_key, audit_key):
+        raise ImproperlyConfigured("REPORT_KEY must differ from SECRET_KEY and AUDIT_KEY.")
+    if len(raw) < MIN_AUDIT_KEY_LENGTH or len(set(raw)) < 5:
+        raise ImproperlyConfigured(
+            f"REPORT_KEY must be at least {MIN_AUDIT_KEY_LENGTH} varied characters long."
+        )
+    return raw
+
+
 DEBUG = env_bool("DEBUG", default=False)
 # Behind a TLS-terminating proxy the client's address is the last one the proxy
 # added to X-Forwarded-For; otherwise REMOTE_ADDR (see common.actor.client_address).
@@ -101,6 +119,14 @@ if DEBUG:
     AUDIT_KEY = os.environ.get("AUDIT_KEY") or DEVELOPMENT_AUDIT_KEY
 else:
     AUDIT_KEY = production_audit_key(os.environ.get("AUDIT_KEY"), SECRET_KEY)
+
+# The key of the organisation reports' disclosure control (reports.disclosure):
+# whoever has it can take the noise off a published count. Never change it: the
+# same cell must show the same value in every report, old and new.
+if DEBUG:
+    REPORT_KEY = os.environ.get("REPORT_KEY") or DEVELOPMENT_REPORT_KEY
+else:
+    REPORT_KEY = production_report_key(os.environ.get("REPORT_KEY"), SECRET_KEY, AUDIT_KEY)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -5,6 +5,8 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-suite-key-" + "x7Qp2LmZ" * 6)
 # A fixed key for the audit trail's hashes; tests that check a hash use settings.AUDIT_KEY.
 os.environ.setdefault("AUDIT_KEY", "test-suite-audit-key-" + "Hv4kT9wB" * 4)
+# A fixed key for the reports' disclosure control, so perturbed counts are the same each run.
+os.environ.setdefault("REPORT_KEY", "test-suite-report-key-" + "Rk3sW8pN" * 4)
 
 from .settings import *  # noqa: F403
 

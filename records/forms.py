@@ -19,7 +19,7 @@ from frameworks.models import FrameworkOutcome
 from frameworks.selectors import outcomes_for_recording
 
 from .models import EngagementChannel, OutcomeStatus
-from .services import ActionData, KeyPersonData
+from .services import ActionData, KeyPersonData, next_review_suggested
 
 
 class PersonForm(VersionedForm):
@@ -177,12 +177,21 @@ class ActionForm(forms.Form):
         label="What will happen", max_length=2000, required=False, widget=forms.TextInput
     )
     who = forms.CharField(max_length=300, required=False)
-    when = forms.CharField(max_length=200, required=False)
+    when = forms.CharField(
+        max_length=200, required=False, help_text='In words, for example "every Sunday".'
+    )
+    due_on = date_field(
+        "Due by (optional)",
+        allowed=PLANNED,
+        help_text="A date shows the step on your home page as it falls due.",
+    )
     where = forms.CharField(max_length=200, required=False)
 
     def clean(self):
         data = super().clean()
-        if not data.get("description") and any(data.get(f) for f in ("who", "when", "where")):
+        if not data.get("description") and any(
+            data.get(f) for f in ("who", "when", "due_on", "where")
+        ):
             self.add_error("description", "Say what will happen, or clear this row.")
         return data
 
@@ -247,7 +256,20 @@ class ReviewForm(forms.Form):
 
 
 class NewReviewForm(ReviewForm):
-    next_review_on = date_field("Next review", allowed=PLANNED)
+    next_review_on = date_field(
+        "Next review",
+        allowed=PLANNED,
+        help_text="Suggested from how often this outcome is usually reviewed; change it if "
+        "you agreed another date.",
+    )
+
+    def __init__(self, *args, outcome, **kwargs):
+        kwargs.setdefault("initial", {})
+        today = timezone.localdate()
+        kwargs["initial"].setdefault(
+            "next_review_on", next_review_suggested(outcome, reviewed_on=today)
+        )
+        super().__init__(*args, scale=outcome.scale, **kwargs)
 
 
 class AmendReviewForm(ReviewForm):

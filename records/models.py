@@ -208,12 +208,16 @@ class Action(models.Model):
     outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="actions")
     description = models.TextField("what will happen")
     who = models.CharField(max_length=300, blank=True)
+    # "when" stays free text ("every Sunday"); a due date, if there is one, lets
+    # the step fall due on the practitioner's home page.
     when = models.CharField(max_length=200, blank=True)
+    due_on = models.DateField("due by", null=True, blank=True)
     where = models.CharField(max_length=200, blank=True)
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["outcome", "order", "pk"]
+        indexes = [models.Index(fields=["due_on"], name="action_due_on")]
 
     def __str__(self) -> str:
         return self.description[:80]

@@ -79,6 +79,7 @@ class ActionData:
     who: str = ""
     when: str = ""
     where: str = ""
+    due_on: datetime.date | None = None
 
 
 def _snapshot(obj, fields: Iterable[str]) -> dict:
@@ -509,7 +510,16 @@ def review_quality(review: Review) -> list:
     return criteria_met(REVIEW_CRITERIA, prompts)
 
 
+def _check_actions(actions: Sequence[ActionData]) -> None:
+    for action in actions:
+        if action.due_on is not None:
+            problem = PLANNED.problem(action.due_on)
+            if problem:
+                raise ValidationError({"actions": f"{action.description[:40]}: {problem}"})
+
+
 def _replace_actions(outcome: Outcome, actions: Sequence[ActionData]) -> None:
+    _check_actions(actions)
     outcome.actions.all().delete()
     Action.objects.bulk_create(
         Action(outcome=outcome, order=i, **vars(a))
@@ -706,6 +716,39 @@ def _check_review(*, outcome: Outcome, point: ScalePoint, reviewed_on: datetime.
         )
 
 
+# How far ahead the next review is suggested when the outcome has no usual
+# interval yet: about three months, the usual rhythm of outcome reviews.
+DEFAULT_REVIEW_INTERVAL = datetime.timedelta(weeks=13)
+
+
+def review_interval(outcome: Outcome) -> datetime.timedelta:
+    """The outcome's usual time between reviews: the gap last planned, from its
+    latest rating (or from when it was agreed) to the review set then."""
+    since = outcome.latest_rated_on or outcome.started_on
+    if outcome.next_review_on and since and outcome.next_review_on > since:
+        return outcome.next_review_on - since
+    return DEFAULT_REVIEW_INTERVAL
+
+
+def next_review_suggested(outcome: Outcome, *, reviewed_on: datetime.date) -> datetime.date:
+    """When to review the outcome next after a review on ``reviewed_on``: one usual
+    interval on, and never in the past (a review entered late counts from today)."""
+    interval = review_interval(outcome)
+    today = timezone.localdate()
+    suggested = reviewed_on + interval
+    return suggested if suggested > today else today + interval
+
+
+def next_review_check(next_review_on: datetime.date, *, reviewed_on: datetime.date) -> None:
+    """Refuse a next review that is in the past or before the review itself."""
+    if next_review_on < reviewed_on:
+        raise ValidationError({"next_review_on": "The next review cannot be before this review."})
+    if next_review_on < timezone.localdate():
+        raise ValidationError(
+            {"next_review_on": "The next review cannot be in the past: give a date from today."}
+        )
+
+
 REVIEW_TEXT_FIELDS = (
     "narrative",
     "what_helped",
@@ -733,12 +776,25 @@ def review_add(
     next_review_on: datetime.date | None = None,
     helped_themes: Sequence = (),
     hindered_themes: Sequence = (),
+    actions: Sequence[ActionData] | None = None,
 ) -> Review:
-    """Add a review of an outcome and bring the outcome's progress up to date."""
+    """Add a review of an outcome and move its plan on.
+
+    The outcome's next review becomes ``next_review_on``, or, if none is given,
+    the date its usual interval suggests (``next_review_suggested``); it is never
+    in the past nor before the review, so the outcome stops being overdue at
+    once. With ``actions``, the outcome's steps are replaced by them: the plan
+    changed there and then.
+    """
     outcome = Outcome.objects.select_for_update().select_related("person").get(pk=outcome.pk)
     if outcome.person.closed_on:
         raise ValidationError("This record is closed. Reopen it to add reviews.")
     dates_check(next_review_on=(next_review_on, PLANNED))
+    if next_review_on is None:
+        next_review_on = next_review_suggested(outcome, reviewed_on=reviewed_on)
+    next_review_check(next_review_on, reviewed_on=reviewed_on)
+    if plan_needs_change and actions is not None and not plan_change.strip():
+        plan_change = "The steps were changed at this review."
     review = _write_review(
         actor=actor,
         outcome=outcome,
@@ -754,10 +810,24 @@ def review_add(
         plan_change=plan_change,
         views_included=views_included,
     )
-    if next_review_on is not None:
-        Outcome.objects.filter(pk=outcome.pk).update(next_review_on=next_review_on)
+    changes = changes_between(
+        {"next_review_on": outcome.next_review_on}, {"next_review_on": next_review_on}
+    )
+    Outcome.objects.filter(pk=outcome.pk).update(next_review_on=next_review_on)
+    outcome.next_review_on = next_review_on
+    if actions is not None:
+        before = list(outcome.actions.values_list("description", flat=True))
+        _replace_actions(outcome, actions)
+        after = list(outcome.actions.values_list("description", flat=True))
+        if before != after:
+            changes["actions"] = [len(before), len(after)]
     audit_record(
-        actor=actor, action="create", on=review, person_id=outcome.person_id, summary="Review added"
+        actor=actor,
+        action="create",
+        on=review,
+        person_id=outcome.person_id,
+        summary="Review added",
+        changes=changes,
     )
     return review
 

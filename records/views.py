@@ -421,25 +421,50 @@ def outcome_edit(request: HttpRequest, outcome_id: int) -> HttpResponse:
 def review_add(request: HttpRequest, outcome_id: int) -> HttpResponse:
     outcome = outcome_for_user(request.user, outcome_id, edit=True)
     form = NewReviewForm(
-        request.POST or None,
-        scale=outcome.scale,
-        themes=themes_for_person(outcome.person),
-        initial={"next_review_on": outcome.next_review_on},
+        request.POST or None, outcome=outcome, themes=themes_for_person(outcome.person)
     )
-    if request.method == "POST" and form.is_valid():
+    # The outcome's steps, to change there and then when the plan needs to change.
+    steps = ActionFormSet(
+        # A post without the steps (an older page, a script) leaves them as they are.
+        request.POST if "actions-TOTAL_FORMS" in request.POST else None,
+        prefix="actions",
+        initial=[initial_from(a, ActionForm.base_fields) for a in outcome.actions.all()],
+    )
+    steps_ok = not steps.is_bound or steps.is_valid()
+    if request.method == "POST" and form.is_valid() and steps_ok:
         try:
-            services.review_add(actor=request.actor, outcome=outcome, **form.cleaned_data)
+            review = services.review_add(
+                actor=request.actor,
+                outcome=outcome,
+                # Steps changed on the page are the new plan; untouched, they stay.
+                actions=actions_from_formset(steps) if _changed(steps) else None,
+                **form.cleaned_data,
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "The review has been added.")
+            next_on = review.outcome.next_review_on
+            messages.success(
+                request,
+                f"The review has been added. Next review: {next_on.day} {next_on:%B %Y}.",
+            )
             return redirect("person_detail", person_id=outcome.person_id)
     services.person_viewed(actor=request.actor, person=outcome.person, what="new review form")
     return render(
         request,
         "records/review_form.html",
-        {"form": form, "outcome": outcome, "person": outcome.person, "title": "Add a review"},
+        {
+            "form": form,
+            "steps": steps,
+            "outcome": outcome,
+            "person": outcome.person,
+            "title": "Add a review",
+        },
     )
+
+
+def _changed(formset) -> bool:
+    return formset.is_bound and formset.has_changed()
 
 
 def review_amend(request: HttpRequest, review_id: int) -> HttpResponse:

@@ -1,6 +1,7 @@
 from django.db import models
 
 from accounts.models import Organisation
+from records.models import Outcome, Review
 
 # ``until`` of an outcome that is still active: after every period.
 OPEN = 2**31 - 1
@@ -48,6 +49,9 @@ class TallyBase(models.Model):
     flags = models.IntegerField(default=0)
     theme = models.IntegerField(default=0)
     n = models.IntegerField()
+    # The sum of the record keys of the records counted (reports.disclosure):
+    # what the organisation reports' disclosure control works from.
+    keys = models.BigIntegerField(default=0)
 
     KEY = KEY
 
@@ -96,15 +100,34 @@ def tally_model(team: int, figure: str, scope: str) -> type[TallyBase]:
     return TeamTally
 
 
-class TallyAges(models.Model):
-    """The day the age bands in the tallies were worked out on (one row).
+class AgeBandBase(models.Model):
+    """A record's age band: the person's age on the record's date, kept so that it
+    outlives the date of birth (records.retention blanks it).
 
-    Age bands change as people have birthdays; before a report filters by age
-    band, the people who have crossed a band since that day are moved
-    (``reports.tallies.ages_brought_up_to_date``).
+    Written whenever the tallies count the record while the date of birth is
+    known, and read in place of it once the record is anonymised.
     """
 
-    as_of = models.DateField()
+    age_band = models.CharField(max_length=10)
+
+    class Meta:
+        abstract = True
 
     def __str__(self) -> str:
-        return f"Age bands as of {self.as_of}"
+        return self.age_band
+
+
+class OutcomeAgeBand(AgeBandBase):
+    """The person's age band on the day the outcome was agreed."""
+
+    outcome = models.OneToOneField(
+        Outcome, primary_key=True, on_delete=models.CASCADE, related_name="report_age"
+    )
+
+
+class ReviewAgeBand(AgeBandBase):
+    """The person's age band on the day of the review (its rating)."""
+
+    review = models.OneToOneField(
+        Review, primary_key=True, on_delete=models.CASCADE, related_name="report_age"
+    )

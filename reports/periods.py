@@ -105,3 +105,17 @@ def period_from(
         _quarter_end(today),
         f"This quarter ({q_start:%-d %b} to {_quarter_end(today):%-d %b %Y})",
     )
+
+
+def quarters_to(day: datetime.date, count: int) -> list[Period]:
+    """The ``count`` calendar quarters up to and including the one ``day`` falls in, oldest
+    first; the last is labelled "so far" if ``day`` is before its end."""
+    quarters = []
+    end = _quarter_end(day)
+    for _ in range(count):
+        start = _quarter_start(end)
+        label = f"{start:%b} to {end:%b %Y}"
+        quarters.append(Period(start, end, label))
+        end = start - datetime.timedelta(days=1)
+    quarters.reverse()
+    return quarters

@@ -6,17 +6,10 @@ records are counted in memory for dates to the day. Either way
 ``rollup_from`` turns the added-up tallies into the figures, in a fixed number
 of queries whatever the number of people, outcomes or ratings.
 
-How things are counted (shown on every report in the "How this was counted" panel):
-
-- An outcome *mattered* in the period if it was agreed by the period's end and
-  was still active at some point in it.
-- An outcome is *rated in the period* if its latest rating is dated in the
-  period; its band is the band of that latest rating (a correction replaces the
-  review it corrects; on the same date the review entered later counts).
-- *Distance travelled* is latest minus first rating, in scale points, for
-  outcomes rated in the period with at least two ratings. The first rating is
-  the baseline. Outcomes with a single rating are left out and counted.
-- People are counted with the teams whose caseloads they are on now.
+How things are counted (shown on every report in the "How this was counted"
+panel; ``HOW_COUNTED``). Every figure belongs to the date of a record, so a
+period's figures stay as they were once it has ended, unless records dated in
+it are corrected (see ``reports.tallies``).
 """
 
 import datetime
@@ -36,12 +29,28 @@ from records.progress import current_reviews_query
 from records.quality import OUTCOME_CRITERIA, REVIEW_CRITERIA
 from themes.models import Theme
 
-from . import tallies
+from . import periods, tallies
+from .disclosure import Count
 from .periods import Period
 from .tallies import AGE_BANDS  # noqa: F401  (the report form's choices)
 
 BANDS = [Band.ACHIEVED, Band.PARTLY_ACHIEVED, Band.NOT_ACHIEVED]
 LIST_LIMIT = 50
+TREND_QUARTERS = 8
+
+# The definitions behind the figures, in short sentences, for "How this was counted".
+HOW_COUNTED = [
+    "Ratings given: every rating dated in the period, each in the band of its own "
+    "score. If an outcome was rated twice on one day, the rating entered later counts.",
+    "A correction replaces the rating it corrects, at the date it gives.",
+    "Distance travelled: a rating's score minus the outcome's first rating. Ratings "
+    "given on the day of the first rating are the starting point and have no distance.",
+    "Outcomes that mattered: agreed by the end of the period and not ended before it.",
+    "Outcomes recorded: agreed in the period. Reviews recorded: dated in the period.",
+    "Age bands: the person's age on the day of the rating, review or agreement.",
+    "A period's figures do not change once it has ended, unless a record dated in it "
+    "(or the first rating a distance is measured from) is added or corrected.",
+]
 
 
 # The figures
@@ -54,17 +63,17 @@ class FrameworkOutcomeRow:
     category: str
     framework: str
     retired: bool
-    mattered: int = 0
-    bands: dict = field(default_factory=lambda: dict.fromkeys(BANDS, 0))
+    mattered: int = Count()
+    bands: dict = field(default_factory=lambda: dict.fromkeys(BANDS, Count()))
     distances: dict = field(default_factory=dict)  # distance -> count
 
     @property
     def rated(self) -> int:
-        return sum(self.bands.values())
+        return sum(self.bands.values(), Count())
 
     @property
     def distance_count(self) -> int:
-        return sum(self.distances.values())
+        return sum(self.distances.values(), Count())
 
     @property
     def distance_mean(self) -> float | None:
@@ -88,7 +97,7 @@ class Summary:
 
     @property
     def distance_count(self) -> int:
-        return sum(self.distances.values())
+        return sum(self.distances.values(), Count())
 
     @property
     def distance_mean(self) -> float | None:
@@ -132,18 +141,17 @@ def narrative_reviews(
 ) -> list[Review]:
     """The latest reviews behind a team dashboard figure (``LIST_LIMIT`` at most), newest first.
 
-    With a framework outcome ``identity`` or a ``band``: the outcomes whose latest
-    rating falls in the period, so the list matches the figure it came from.
-    With a ``theme``: reviews tagged with it as helping or hindering.
+    With a framework outcome ``identity`` or a ``band``: the ratings given in the
+    period (of that framework outcome, in that band), so the list matches the
+    figure it came from. With a ``theme``: reviews tagged with it as helping or
+    hindering.
     """
     outcomes = team_outcomes(team)
-    if band or identity:
-        outcomes = outcomes.filter(latest_rated_on__range=(period.start, period.end))
     if identity:
         outcomes = outcomes.filter(framework_outcomes__identity=identity)
-    if band:
-        outcomes = outcomes.filter(latest_band=band)
     reviews = Review.objects.filter(outcome__in=outcomes)
+    if band:
+        reviews = reviews.filter(point__band=band)
     if theme is not None:
         reviews = reviews.filter(**{f"{theme_kind}_themes": theme})
     return list(
@@ -191,17 +199,17 @@ def _framework_names() -> tuple[dict, dict]:
 
 
 def _summary(rows: list[dict], headline: str, which: str, period: Period) -> Summary:
-    bands: dict = dict.fromkeys(BANDS, 0)
-    distances: dict = defaultdict(int)
-    excluded = recorded = reviewed = 0
-    outcome_quality = dict.fromkeys(OUTCOME_CRITERIA, 0)
-    review_quality = dict.fromkeys(REVIEW_CRITERIA, 0)
+    bands: dict = dict.fromkeys(BANDS, Count())
+    distances: dict = defaultdict(Count)
+    excluded = recorded = reviewed = Count()
+    outcome_quality = dict.fromkeys(OUTCOME_CRITERIA, Count())
+    review_quality = dict.fromkeys(REVIEW_CRITERIA, Count())
     for r in rows:
         n = r[which]
         if not n or r["scope"] != headline:
             continue
         if r["figure"] == tallies.RATED:
-            bands[r["band"]] = bands.get(r["band"], 0) + n
+            bands[r["band"]] = bands.get(r["band"], Count()) + n
             if r["single"]:
                 excluded += n
             else:
@@ -209,14 +217,16 @@ def _summary(rows: list[dict], headline: str, which: str, period: Period) -> Sum
         elif r["figure"] == tallies.RECORDED:
             recorded += n
             for i, c in enumerate(OUTCOME_CRITERIA):
-                outcome_quality[c] += n if r["flags"] & (1 << i) else 0
+                if r["flags"] & (1 << i):
+                    outcome_quality[c] += n
         elif r["figure"] == tallies.REVIEWED:
             reviewed += n
             for i, c in enumerate(REVIEW_CRITERIA):
-                review_quality[c] += n if r["flags"] & (1 << i) else 0
+                if r["flags"] & (1 << i):
+                    review_quality[c] += n
     return Summary(
         period=period,
-        rated=sum(bands.values()),
+        rated=sum(bands.values(), Count()),
         bands=bands,
         distances=dict(distances),
         single_rating_excluded=excluded,
@@ -251,7 +261,7 @@ def rollup_from(
         return True
 
     items: dict = {}
-    category_counts: dict = defaultdict(int)
+    category_counts: dict = defaultdict(Count)
     themes: dict = {}
     for r in rows:
         figure, scope = r["figure"], r["scope"]
@@ -268,11 +278,13 @@ def rollup_from(
             if figure == tallies.MATTERED:
                 item.mattered += n
             else:
-                item.bands[r["band"]] = item.bands.get(r["band"], 0) + n
+                item.bands[r["band"]] = item.bands.get(r["band"], Count()) + n
                 if not r["single"]:
-                    item.distances[r["distance"]] = item.distances.get(r["distance"], 0) + n
+                    item.distances[r["distance"]] = item.distances.get(r["distance"], Count()) + n
         if figure in (tallies.HELPED, tallies.HINDERED) and scope == headline and r["current"]:
-            entry = themes.setdefault(r["theme"], {"id": r["theme"], "helped": 0, "hindered": 0})
+            entry = themes.setdefault(
+                r["theme"], {"id": r["theme"], "helped": Count(), "hindered": Count()}
+            )
             entry[figure] += r["current"]
     for identity, item in items.items():
         info = names.get(identity)
@@ -305,14 +317,14 @@ def _categories(
 ) -> list:
     """Outcomes that mattered by framework category, most first (versions of the same
     category under the same names count together)."""
-    by_name: dict = defaultdict(int)
+    by_name: dict = defaultdict(Count)
     for pk, n in counts.items():
         info = names.get(pk)
         if info is None or (framework_lineage and str(info.lineage) != str(framework_lineage)):
             continue
         by_name[info.framework, info.category] += n
     if framework_outcome_identity:
-        by_name = defaultdict(int)
+        by_name = defaultdict(Count)
         for item in items.values():
             by_name[item.framework, item.category] += item.mattered
     return [
@@ -339,9 +351,7 @@ def counted_rollup(
     previous = period.previous()
     outcome_facts, review_facts = tallies.facts(outcomes, reviewed=(previous.start, period.end))
     units = {o.person_id: [unit] for o in outcome_facts}
-    counts = tallies.contributions(
-        outcome_facts, review_facts, units, timezone.localdate(), tallies.day_of
-    )
+    counts = tallies.contributions(outcome_facts, review_facts, units, tallies.day_of)
     rows = tallies.counted_rows(
         counts, age=age, headline=headline, window=window(period, tallies.day_of)
     )
@@ -494,8 +504,6 @@ def organisation_rollup(
         "framework_outcome_identity": filters.framework_outcome_identity,
     }
     if filters.team is None:
-        if filters.age_band:
-            tallies.ages_brought_up_to_date()
         rows = tallies.stored_rows(
             organisation_id=organisation.pk,
             age=filters.age_band,
@@ -523,3 +531,87 @@ def organisation_rollup(
         key=lambda t: t[1],
     )
     return r, TeamByOutcome(teams=teams, identities=columns, counts=counts)
+
+
+# Trends
+
+
+@dataclass
+class TrendPoint:
+    """The headline figures of one quarter."""
+
+    period: Period
+    bands: dict
+    distances: dict
+    recorded: Count
+    reviewed: Count
+    so_far: bool  # the quarter has not ended
+
+    @property
+    def rated(self) -> Count:
+        return sum(self.bands.values(), Count())
+
+
+def _trend_points(rows: list[dict], quarters: list[Period], today: datetime.date) -> list:
+    points = [
+        TrendPoint(q, dict.fromkeys(BANDS, Count()), {}, Count(), Count(), q.end >= today)
+        for q in quarters
+    ]
+    by_month = {
+        tallies.month_of(point.period.start) + i: point for point in points for i in range(3)
+    }
+    for r in rows:
+        point = by_month.get(r["month"])
+        if point is None:
+            continue
+        if r["figure"] == tallies.RATED:
+            point.bands[r["band"]] = point.bands.get(r["band"], Count()) + r["n"]
+            if not r["single"]:
+                point.distances[r["distance"]] = (
+                    point.distances.get(r["distance"], Count()) + r["n"]
+                )
+        elif r["figure"] == tallies.RECORDED:
+            point.recorded += r["n"]
+        elif r["figure"] == tallies.REVIEWED:
+            point.reviewed += r["n"]
+    return points
+
+
+def organisation_trend(
+    organisation: Organisation, filters: OrganisationFilters, period: Period
+) -> list[TrendPoint]:
+    """The headline figures of the ``TREND_QUARTERS`` quarters up to the period's end,
+    with the report's filters; from the tallies (one query), or for one team counted
+    from its records."""
+    quarters = periods.quarters_to(period.end, TREND_QUARTERS)
+    months = (tallies.month_of(quarters[0].start), tallies.month_of(quarters[-1].end))
+    headline = _headline(filters)
+    if filters.team is None:
+        rows = tallies.stored_trend(
+            organisation_id=organisation.pk,
+            age=filters.age_band,
+            headline=headline,
+            months=months,
+        )
+    else:
+        outcome_facts, review_facts = tallies.facts(
+            team_outcomes(filters.team), reviewed=(quarters[0].start, quarters[-1].end)
+        )
+        counts = tallies.contributions(
+            outcome_facts,
+            review_facts,
+            {o.person_id: [(organisation.pk, 0)] for o in outcome_facts},
+        )
+        rows = tallies.counted_trend(counts, age=filters.age_band, headline=headline, months=months)
+    return _trend_points(rows, quarters, timezone.localdate())
+
+
+def team_trend(team: Team, period: Period) -> list[TrendPoint]:
+    """A team's headline figures over the ``TREND_QUARTERS`` quarters up to the period's end."""
+    quarters = periods.quarters_to(period.end, TREND_QUARTERS)
+    rows = tallies.stored_trend(
+        organisation_id=team.organisation_id,
+        team=team.pk,
+        months=(tallies.month_of(quarters[0].start), tallies.month_of(quarters[-1].end)),
+    )
+    return _trend_points(rows, quarters, timezone.localdate())

@@ -1,16 +1,17 @@
 """The report tables as plain rows, shared by the pages and every export format.
 
-Organisation-level tables pass ``suppress=True``: counts of 1 to 4 become "<5",
-figures worked out from them are withheld, and a complementary cell is hidden
-where a total would reveal a suppressed one (see reports.disclosure).
+Organisation-level tables pass ``suppress=True``: every count is shown as the
+cell-key method perturbs it (reports.disclosure), totals are perturbed as cells
+of their own, and shares and means are worked out from the counts shown. A
+team's own dashboard shows exact counts.
 """
 
 from dataclasses import dataclass
 
 from frameworks.models import Band
 
-from .disclosure import HIDDEN, SUPPRESSED, is_small, suppress_table
-from .selectors import BANDS, Rollup, Summary, TeamByOutcome
+from .disclosure import Count, perturbed
+from .selectors import BANDS, Rollup, Summary, TeamByOutcome, TrendPoint
 
 BAND_LABELS = dict(Band.choices)
 CRITERIA_LABELS = {
@@ -35,28 +36,21 @@ class Table:
 NONE = "\u2013"  # an en dash: nothing to show (a hyphen would read as a formula)
 
 
-def _pct(part: int, whole: int, *, withheld: bool = False) -> str:
-    if withheld:
-        return HIDDEN
-    return f"{100 * part / whole:.0f}%" if whole else NONE
+def shown(n: int, *, suppress: bool) -> int:
+    """The count a table shows: perturbed at organisation level, else exact."""
+    return perturbed(n) if suppress else int(n)
 
 
-def _mean(value: float | None, *, withheld: bool = False) -> str:
-    if withheld:
-        return HIDDEN
-    return NONE if value is None else f"{value:.2f}"
+def _pct(part: int, whole: int) -> str:
+    """A share of counts as shown (perturbed counts can put a part above its whole)."""
+    return f"{min(100 * part / whole, 100):.0f}%" if whole else NONE
 
 
-def _count(n: int, *, suppress: bool) -> str:
-    """A count standing alone (a total, a note): "<5" for 1 to 4 where suppressed."""
-    return SUPPRESSED if suppress and is_small(n) else str(n)
-
-
-def _cells(counts: list[int], hide: list[bool]) -> list[str]:
-    return [
-        (SUPPRESSED if is_small(c) else HIDDEN) if h else str(c)
-        for c, h in zip(counts, hide, strict=True)
-    ]
+def _mean(distances: dict, *, suppress: bool) -> str:
+    """The mean distance travelled, from the counts shown for each distance."""
+    counts = {d: shown(n, suppress=suppress) for d, n in distances.items()}
+    total = sum(counts.values())
+    return f"{sum(d * n for d, n in counts.items()) / total:.2f}" if total else NONE
 
 
 def _change(points: int) -> str:
@@ -68,93 +62,59 @@ def _change(points: int) -> str:
 
 
 def framework_outcome_table(rollup: Rollup, *, suppress: bool) -> Table:
-    """By framework outcome: how many mattered, latest bands, and distance travelled."""
+    """By framework outcome: how many mattered, ratings by band, and distance travelled."""
     header = [
         "Framework outcome",
         "Framework",
         "Outcomes that mattered",
         *[BAND_LABELS[b] for b in BANDS],
-        "Rated",
+        "Ratings given",
         "Achieved share",
-        "With two or more ratings",
+        "Ratings after the first",
         "Mean distance travelled",
     ]
-    counts = [
-        [r.mattered, *[r.bands[b] for b in BANDS], r.rated, r.distance_count] for r in rollup.rows
-    ]
-    hide = (
-        # Band cells add up to "Rated": suppress within that group.
-        [
-            [
-                is_small(row[0]),
-                *suppress_table([row[1:4]], row_totals=True, column_totals=False)[0],
-                is_small(row[4]),
-                is_small(row[5]),
-            ]
-            for row in counts
-        ]
-        if suppress
-        else [[False] * 6 for _ in counts]
-    )
     rows = []
-    for r, c, h in zip(rollup.rows, counts, hide, strict=True):
-        name = r.name + (" (retired)" if r.retired else "")
-        cells = _cells(c, h)
+    for r in rollup.rows:
+        bands = [shown(r.bands[b], suppress=suppress) for b in BANDS]
+        rated = shown(r.rated, suppress=suppress)
         rows.append(
             [
-                name,
+                r.name + (" (retired)" if r.retired else ""),
                 r.framework,
-                cells[0],
-                *cells[1:4],
-                cells[4],
-                _pct(r.bands[Band.ACHIEVED], r.rated, withheld=h[1] or h[4]),
-                cells[5],
-                _mean(r.distance_mean, withheld=h[5]),
+                str(shown(r.mattered, suppress=suppress)),
+                *[str(n) for n in bands],
+                str(rated),
+                _pct(bands[0], rated),
+                str(shown(r.distance_count, suppress=suppress)),
+                _mean(r.distances, suppress=suppress),
             ]
         )
     return Table("framework_outcomes", "By framework outcome", header, rows)
 
 
 def bands_table(summary: Summary, *, suppress: bool) -> Table:
-    counts = [summary.bands[b] for b in BANDS]
-    hide = (
-        suppress_table([counts], row_totals=True, column_totals=False)[0]
-        if suppress
-        else [False] * len(counts)
-    )
-    cells = _cells(counts, hide)
-    rows = [
-        [BAND_LABELS[b], cell, _pct(count, summary.rated, withheld=h)]
-        for b, cell, count, h in zip(BANDS, cells, counts, hide, strict=True)
-    ]
-    rows.append(
-        [
-            "All rated outcomes",
-            _count(summary.rated, suppress=suppress),
-            "100%" if summary.rated else NONE,
-        ]
-    )
-    return Table("bands", "Latest rating of each outcome", ["Band", "Outcomes", "Share"], rows)
+    rated = shown(summary.rated, suppress=suppress)
+    rows = []
+    for b in BANDS:
+        n = shown(summary.bands[b], suppress=suppress)
+        rows.append([BAND_LABELS[b], str(n), _pct(n, rated)])
+    rows.append(["All ratings given", str(rated), "100%" if rated else NONE])
+    return Table("bands", "Ratings given, by band", ["Band", "Ratings", "Share"], rows)
 
 
 def distance_table(summary: Summary, *, suppress: bool) -> Table:
-    """Distribution of distance travelled (latest minus first rating)."""
+    """Distribution of distance travelled (each rating's score minus the first rating's)."""
     values = sorted(summary.distances)
-    counts = [summary.distances[v] for v in values]
-    hide = (
-        suppress_table([counts], row_totals=True, column_totals=False)[0]
-        if suppress
-        else [False] * len(counts)
+    rows = [[_change(v), str(shown(summary.distances[v], suppress=suppress))] for v in values]
+    rows.append(
+        ["All ratings after the first", str(shown(summary.distance_count, suppress=suppress))]
     )
-    rows = [[_change(v), cell] for v, cell in zip(values, _cells(counts, hide), strict=True)]
-    rows.append(["All with two or more ratings", _count(summary.distance_count, suppress=suppress)])
-    withheld = suppress and is_small(summary.distance_count)
+    first = shown(summary.single_rating_excluded, suppress=suppress)
     note = (
-        f"Mean {_mean(summary.distance_mean, withheld=withheld)} scale points. "
-        f"{_count(summary.single_rating_excluded, suppress=suppress)} outcome(s) with a "
-        "single rating left out."
+        f"Mean {_mean(summary.distances, suppress=suppress)} scale points. "
+        f"{first} first rating(s), the starting point, left out."
     )
-    return Table("distance", "Distance travelled", ["Change in rating", "Outcomes"], rows, note)
+    return Table("distance", "Distance travelled", ["Change in rating", "Ratings"], rows, note)
 
 
 def quality_table(summary: Summary, *, suppress: bool) -> Table:
@@ -163,16 +123,11 @@ def quality_table(summary: Summary, *, suppress: bool) -> Table:
         ("Outcomes recorded", summary.outcomes_recorded, summary.outcome_quality),
         ("Reviews recorded", summary.reviews_recorded, summary.review_quality),
     ):
+        whole = shown(total, suppress=suppress)
         for criterion, count in met.items():
-            withheld = suppress and (is_small(total) or is_small(count) or is_small(total - count))
+            part = shown(count, suppress=suppress)
             rows.append(
-                [
-                    label,
-                    CRITERIA_LABELS[criterion],
-                    SUPPRESSED if suppress and is_small(total) else str(total),
-                    HIDDEN if withheld else str(count),
-                    _pct(count, total, withheld=withheld),
-                ]
+                [label, CRITERIA_LABELS[criterion], str(whole), str(part), _pct(part, whole)]
             )
     return Table(
         "quality",
@@ -184,26 +139,24 @@ def quality_table(summary: Summary, *, suppress: bool) -> Table:
 
 def comparison_table(current: Summary, previous: Summary, *, suppress: bool) -> Table:
     def share(s: Summary, band: str) -> str:
-        if suppress and (is_small(s.rated) or is_small(s.bands[band])):
-            return HIDDEN
-        value = s.band_share(band)
-        return NONE if value is None else f"{100 * value:.0f}%"
+        return _pct(shown(s.bands[band], suppress=suppress), shown(s.rated, suppress=suppress))
 
     def count(n: int) -> str:
-        return SUPPRESSED if suppress and is_small(n) else str(n)
-
-    def mean(s: Summary) -> str:
-        return _mean(s.distance_mean, withheld=suppress and is_small(s.distance_count))
+        return str(shown(n, suppress=suppress))
 
     rows = [
-        ["Outcomes rated", count(current.rated), count(previous.rated)],
+        ["Ratings given", count(current.rated), count(previous.rated)],
         ["Share achieved", share(current, Band.ACHIEVED), share(previous, Band.ACHIEVED)],
         [
             "Share not achieved",
             share(current, Band.NOT_ACHIEVED),
             share(previous, Band.NOT_ACHIEVED),
         ],
-        ["Mean distance travelled", mean(current), mean(previous)],
+        [
+            "Mean distance travelled",
+            _mean(current.distances, suppress=suppress),
+            _mean(previous.distances, suppress=suppress),
+        ],
         ["Outcomes recorded", count(current.outcomes_recorded), count(previous.outcomes_recorded)],
         ["Reviews recorded", count(current.reviews_recorded), count(previous.reviews_recorded)],
     ]
@@ -216,15 +169,13 @@ def comparison_table(current: Summary, previous: Summary, *, suppress: bool) -> 
 
 
 def team_by_outcome_table(data: TeamByOutcome) -> Table:
-    """Teams (rows) by framework outcome (columns), always suppressed: organisation level."""
+    """Teams (rows) by framework outcome (columns), always perturbed: organisation level."""
     identities = [str(r.identity) for r in data.identities]
-    counts = [[data.counts.get((t, i), 0) for i in identities] for t, _ in data.teams]
-    totals = [sum(row) for row in counts]
-    shown = suppress_table(counts, row_totals=True, column_totals=True) if counts else []
-    rows = [
-        [name, *_cells(row, hide), SUPPRESSED if is_small(total) else str(total)]
-        for (_, name), row, hide, total in zip(data.teams, counts, shown, totals, strict=True)
-    ]
+    rows = []
+    for team, name in data.teams:
+        counts = [data.counts.get((team, i), Count()) for i in identities]
+        total = sum(counts, Count())
+        rows.append([name, *[str(perturbed(c)) for c in counts], str(perturbed(total))])
     return Table(
         "team_by_outcome",
         "Outcomes that mattered, by team and framework outcome",
@@ -235,16 +186,44 @@ def team_by_outcome_table(data: TeamByOutcome) -> Table:
 
 def themes_table(rollup: Rollup, *, suppress: bool) -> Table:
     """How often each theme was tagged as helping or hindering, on reviews in the period."""
-    counts = [[t["helped"], t["hindered"]] for t in rollup.themes]
-    hide = (
-        suppress_table(counts, row_totals=False, column_totals=False)
-        if suppress
-        else [[False, False] for _ in counts]
-    )
-    rows = [[t["name"], *_cells(c, h)] for t, c, h in zip(rollup.themes, counts, hide, strict=True)]
+    rows = [
+        [
+            t["name"],
+            str(shown(t["helped"], suppress=suppress)),
+            str(shown(t["hindered"], suppress=suppress)),
+        ]
+        for t in rollup.themes
+    ]
     return Table(
         "themes",
         "What helps and what hinders",
         ["Theme", "Reviews where it helped", "Reviews where it got in the way"],
         rows,
     )
+
+
+TREND_FIGURES = [
+    "Ratings given",
+    "Share achieved",
+    "Mean distance travelled",
+    "Outcomes recorded",
+    "Reviews recorded",
+]
+
+
+def trend_table(points: list[TrendPoint], *, suppress: bool) -> Table:
+    """The headline figures quarter by quarter, oldest first."""
+    rows = []
+    for p in points:
+        rated = shown(p.rated, suppress=suppress)
+        rows.append(
+            [
+                p.period.label + (" (so far)" if p.so_far else ""),
+                str(rated),
+                _pct(shown(p.bands[Band.ACHIEVED], suppress=suppress), rated),
+                _mean(p.distances, suppress=suppress),
+                str(shown(p.recorded, suppress=suppress)),
+                str(shown(p.reviewed, suppress=suppress)),
+            ]
+        )
+    return Table("trend", "The last eight quarters", ["Quarter", *TREND_FIGURES], rows)

@@ -1,13 +1,30 @@
 """Report figures kept up to date as records are written.
 
 Counting every outcome and review of a national organisation on each request
-takes seconds, so reports add up *tallies* instead: counts of the outcomes or
-reviews that share everything a report asks about them (which figure, which
-framework or framework outcome, the person's age band, the month, the band of
-the latest rating, the quality criteria met, the theme). Every write to an
-outcome or a review changes the tallies in its own transaction: what the
-outcome added before the change is taken away and what it adds after it is
-added (``kept_up_to_date``).
+takes seconds, so reports add up *tallies* instead: counts of the outcomes,
+ratings or reviews that share everything a report asks about them (which
+figure, which framework or framework outcome, the person's age band, the
+month, the band of the rating, the quality criteria met, the theme). Every
+write to an outcome or a review changes the tallies in its own transaction:
+what the outcome added before the change is taken away and what it adds after
+it is added (``kept_up_to_date``). Beside each count a tally keeps the sum of
+the record keys of what it counts, for the disclosure control
+(``reports.disclosure``): sums add up as counts do.
+
+Every figure belongs to the date of a record, so a period's figures stay as
+they were once it has ended, unless records dated in it are corrected:
+
+- *Ratings given*: each rating dated in the period, at its own band (of two
+  ratings of an outcome on one day, the one entered later; a correction
+  replaces what it corrects). Its distance travelled is its score minus the
+  outcome's first rating; ratings on the day of the first rating are the
+  baseline and have none.
+- *Outcomes that mattered*: agreed by the period's end and not ended before it.
+- *Outcomes recorded*: agreed in the period. *Reviews recorded*, and the themes
+  tagged on them: dated in the period.
+- The age band is the person's age on the record's date (the day the outcome
+  was agreed, the day of the rating or review), kept in ``OutcomeAgeBand`` and
+  ``ReviewAgeBand`` so that it outlives the date of birth.
 
 What one outcome and its reviews add (``contributions``) is written once, here,
 and used three ways: to keep the stored tallies up to date, to count them all
@@ -15,10 +32,10 @@ again (``rebuild``), and to count a small set of records in memory to the day
 (a team's custom dates, one team of an organisation report). The figures are
 then read from either (``stored_rows``, ``counted_rows``) by ``rollup_from``.
 
-Tallies of the whole organisation (``team`` 0) hold the age band of the person
-and one scope per framework and per framework outcome the outcome is linked
-to, for the organisation report's filters; tallies of a team hold what its
-dashboard and the report's team-by-framework-outcome table need.
+Tallies of the whole organisation (``team`` 0) hold the age band and one scope
+per framework and per framework outcome the outcome is linked to, for the
+organisation report's filters; tallies of a team hold what its dashboard and
+the report's team-by-framework-outcome table need.
 """
 
 import datetime
@@ -30,19 +47,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet, Sum
-from django.utils import timezone
+from django.db.models import QuerySet, Sum
 
 from records.models import CaseloadEntry, Outcome, OutcomeStatus, Person, Review
 from records.progress import current_reviews_query
 from records.quality import OUTCOME_CRITERIA, REVIEW_CRITERIA
 
+from .disclosure import Count, record_key, record_key_sql
 from .models import (
     KEY,
     OPEN,
     TALLY_MODELS,
+    OutcomeAgeBand,
+    ReviewAgeBand,
     Tally,
-    TallyAges,
     TeamOutcomeTally,
     TeamTally,
     tally_model,
@@ -64,6 +82,7 @@ AGE_BANDS = [
     ("85_plus", "85 and over", 85, 150),
     ("unknown", "Not recorded", None, None),
 ]
+UNKNOWN_AGE = "unknown"
 Through = Outcome.framework_outcomes.through
 ThemeLinks = ((HELPED, Review.helped_themes.through), (HINDERED, Review.hindered_themes.through))
 
@@ -78,9 +97,21 @@ def day_of(day: datetime.date) -> int:
 
 def age_band(born: datetime.date | None, on: datetime.date) -> str:
     if born is None:
-        return "unknown"
+        return UNKNOWN_AGE
     age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
     return next(key for key, _, _, oldest in AGE_BANDS if oldest is None or age <= oldest)
+
+
+def age_band_then(
+    born: datetime.date | None, anonymised: bool, kept: str | None, on: datetime.date
+) -> str:
+    """A record's age band: from the date of birth while there is one; once the
+    record is anonymised (and the date of birth gone), the band kept for it."""
+    if born is not None:
+        return age_band(born, on)
+    if anonymised and kept:
+        return kept
+    return UNKNOWN_AGE
 
 
 # What one outcome and its reviews add
@@ -90,24 +121,32 @@ def age_band(born: datetime.date | None, on: datetime.date) -> str:
 class OutcomeFacts:
     id: int
     person_id: int
-    born: datetime.date | None
+    key: int  # its record key (reports.disclosure)
+    age: str  # the person's age band on the day it was agreed
+    age_known: bool  # worked out from a date of birth (so worth keeping)
+    kept_age: str | None  # the age band kept for it, if any
     started_on: datetime.date
     ended_on: datetime.date | None  # None while active
-    rated_on: datetime.date | None
-    band: str
-    single: bool
-    distance: int
     flags: int  # bit i: OUTCOME_CRITERIA[i] met
     links: tuple  # ((framework outcome identity, category id, framework lineage), ...)
 
 
 @dataclass(frozen=True)
 class ReviewFacts:
+    id: int
     outcome_id: int
+    key: int
+    age: str  # the person's age band on the day of the review
+    age_known: bool
+    kept_age: str | None
     reviewed_on: datetime.date
     flags: int  # bit i: REVIEW_CRITERIA[i] met
     helped: tuple
     hindered: tuple
+    band: str  # of its rating
+    counted: bool  # the rating counted for its outcome on its day (the later entered)
+    baseline: bool  # on the day of the outcome's first rating: no distance
+    distance: int  # its score minus the outcome's first score
 
 
 def _flags(values: Iterable[bool]) -> int:
@@ -118,19 +157,19 @@ def contributions(
     outcomes: Iterable[OutcomeFacts],
     reviews: Iterable[ReviewFacts],
     units: dict,
-    as_of: datetime.date,
     period_of: Callable = month_of,
 ) -> Counter:
     """What the outcomes and their current reviews add to each tally.
 
     ``units`` gives each person's (organisation id, team id) pairs: team 0 for
-    the whole organisation. Keys follow ``reports.models.KEY``.
+    the whole organisation. Keys follow ``reports.models.KEY``; each value is a
+    ``Count`` with its sum of record keys.
     """
     counts: Counter = Counter()
     by_id = {}
     for o in outcomes:
         by_id[o.id] = o
-        age = age_band(o.born, as_of)
+        one = Count(1, o.key)
         start = period_of(o.started_on)
         until = OPEN if o.ended_on is None else period_of(o.ended_on)
         identities = {f"outcome:{i}" for i, _, _ in o.links}
@@ -139,35 +178,34 @@ def contributions(
         for org, team in units.get(o.person_id, ()):
             whole = team == 0
             everywhere = ("", *frameworks, *identities) if whole else ("",)
-            banded = age if whole else ""
+            banded = o.age if whole else ""
             for scope in (*identities, *categories):
-                counts[org, team, MATTERED, scope, age, start, until, "", False, 0, 0, 0] += 1
-            if o.rated_on is not None:
-                rated = period_of(o.rated_on)
-                for scope in everywhere if whole else ("", *identities):
-                    key = (org, team, RATED, scope, banded, rated, OPEN, o.band, o.single)
-                    counts[*key, o.distance, 0, 0] += 1
+                counts[org, team, MATTERED, scope, o.age, start, until, "", False, 0, 0, 0] += one
             for scope in everywhere:
                 counts[
                     org, team, RECORDED, scope, banded, start, OPEN, "", False, 0, o.flags, 0
-                ] += 1
+                ] += one
     for r in reviews:
         o = by_id[r.outcome_id]
-        age = age_band(o.born, as_of)
+        one = Count(1, r.key)
         day = period_of(r.reviewed_on)
         frameworks = {f"framework:{f}" for _, _, f in o.links}
         identities = {f"outcome:{i}" for i, _, _ in o.links}
         for org, team in units.get(o.person_id, ()):
             whole = team == 0
-            banded = age if whole else ""
+            banded = r.age if whole else ""
+            if r.counted:
+                for scope in ("", *frameworks, *identities) if whole else ("", *identities):
+                    key = (org, team, RATED, scope, banded, day, OPEN, r.band, r.baseline)
+                    counts[*key, r.distance, 0, 0] += one
             for scope in ("", *frameworks, *identities) if whole else ("",):
                 common = (org, team)
-                counts[*common, REVIEWED, scope, banded, day, OPEN, "", False, 0, r.flags, 0] += 1
+                counts[*common, REVIEWED, scope, banded, day, OPEN, "", False, 0, r.flags, 0] += one
                 for figure, themes in ((HELPED, r.helped), (HINDERED, r.hindered)):
                     for theme in themes:
                         counts[
                             *common, figure, scope, banded, day, OPEN, "", False, 0, 0, theme
-                        ] += 1
+                        ] += one
     return counts
 
 
@@ -175,7 +213,7 @@ def facts(
     outcomes: QuerySet[Outcome], reviewed: tuple | None = None
 ) -> tuple[list[OutcomeFacts], list[ReviewFacts]]:
     """The facts of the outcomes and of their current reviews (dated in ``reviewed``,
-    if given), in three queries."""
+    if given), in four queries."""
     links = defaultdict(list)
     for outcome_id, identity, category, lineage in Through.objects.filter(
         outcome__in=outcomes
@@ -190,13 +228,12 @@ def facts(
         OutcomeFacts(
             id=pk,
             person_id=person_id,
-            born=born,
+            key=record_key("outcome", pk),
+            age=age_band_then(born, anonymised is not None, kept, started_on),
+            age_known=born is not None,
+            kept_age=kept,
             started_on=started_on,
             ended_on=None if status == OutcomeStatus.ACTIVE else changed_on,
-            rated_on=rated_on,
-            band=band,
-            single=count == 1,
-            distance=(latest or 0) - (first or 0),
             flags=_flags(met),
             links=tuple(links[pk]),
         )
@@ -204,60 +241,108 @@ def facts(
             pk,
             person_id,
             born,
+            anonymised,
+            kept,
             started_on,
             status,
             changed_on,
-            rated_on,
-            band,
-            first,
-            latest,
-            count,
             *met,
         ) in outcomes.values_list(
             "pk",
             "person_id",
             "person__date_of_birth",
+            "person__anonymised_on",
+            "report_age__age_band",
             "started_on",
             "status",
             "status_changed_on",
-            "latest_rated_on",
-            "latest_band",
-            "first_score",
-            "latest_score",
-            "rating_count",
             *(f"meets_{c}" for c in OUTCOME_CRITERIA),
         ).order_by()
     ]
+    # Of two ratings of an outcome on one day the one entered later counts; a
+    # correction keeps the place of the review it corrects (records.progress).
+    corrected = dict(
+        Review.objects.filter(outcome__in=outcomes, amends__isnull=False)
+        .values_list("pk", "amends_id")
+        .order_by()
+    )
+
+    def entered(pk: int) -> int:
+        while pk in corrected:
+            pk = corrected[pk]
+        return pk
+
     reviews = current_reviews_query(Review.objects.filter(outcome__in=outcomes))
     if reviewed is not None:
         reviews = reviews.filter(reviewed_on__range=reviewed)
     # The reviews with their theme tags joined on: a row per pair of tags, so
     # the tags are gathered by review (most reviews have one or two).
     review_rows: dict = {}
-    for pk, outcome_id, reviewed_on, helped, hindered, *met in reviews.values_list(
+    for (
+        pk,
+        outcome_id,
+        reviewed_on,
+        helped,
+        hindered,
+        score,
+        band,
+        first_on,
+        first_score,
+        born,
+        anonymised,
+        kept,
+        *met,
+    ) in reviews.values_list(
         "pk",
         "outcome_id",
         "reviewed_on",
         "helped_themes",
         "hindered_themes",
+        "point__score",
+        "point__band",
+        "outcome__first_rated_on",
+        "outcome__first_score",
+        "outcome__person__date_of_birth",
+        "outcome__person__anonymised_on",
+        "report_age__age_band",
         *(f"meets_{c}" for c in REVIEW_CRITERIA),
     ).order_by():
         row = review_rows.get(pk)
         if row is None:
-            row = review_rows[pk] = (outcome_id, reviewed_on, _flags(met), set(), set())
+            baseline = reviewed_on == first_on
+            row = review_rows[pk] = {
+                "id": pk,
+                "outcome_id": outcome_id,
+                "key": record_key("review", pk),
+                "age": age_band_then(born, anonymised is not None, kept, reviewed_on),
+                "age_known": born is not None,
+                "kept_age": kept,
+                "reviewed_on": reviewed_on,
+                "flags": _flags(met),
+                "helped": set(),
+                "hindered": set(),
+                "band": band,
+                "baseline": baseline,
+                "distance": 0 if baseline or first_score is None else score - first_score,
+            }
         if helped is not None:
-            row[3].add(helped)
+            row["helped"].add(helped)
         if hindered is not None:
-            row[4].add(hindered)
+            row["hindered"].add(hindered)
+    latest_of_day: dict = {}
+    for row in review_rows.values():
+        day = (row["outcome_id"], row["reviewed_on"])
+        latest_of_day[day] = max(latest_of_day.get(day, 0), entered(row["id"]))
     review_facts = [
         ReviewFacts(
-            outcome_id=outcome_id,
-            reviewed_on=reviewed_on,
-            flags=flags,
-            helped=tuple(sorted(helped)),
-            hindered=tuple(sorted(hindered)),
+            **{
+                **row,
+                "helped": tuple(sorted(row["helped"])),
+                "hindered": tuple(sorted(row["hindered"])),
+            },
+            counted=latest_of_day[row["outcome_id"], row["reviewed_on"]] == entered(row["id"]),
         )
-        for outcome_id, reviewed_on, flags, helped, hindered in review_rows.values()
+        for row in review_rows.values()
     ]
     return outcome_facts, review_facts
 
@@ -274,32 +359,46 @@ def people_units(people) -> dict:
     return units
 
 
-def _contributions_of(outcomes: QuerySet[Outcome], as_of: datetime.date) -> Counter:
-    return contributions(*facts(outcomes), people_units(outcomes.values("person_id")), as_of)
+def ages_kept(outcome_facts: list[OutcomeFacts], review_facts: list[ReviewFacts]) -> None:
+    """Keep the age band of each record worked out from a date of birth, so that the
+    figures stay the same when the date of birth goes (records.retention)."""
+    for model, field, found in (
+        (OutcomeAgeBand, "outcome_id", outcome_facts),
+        (ReviewAgeBand, "review_id", review_facts),
+    ):
+        changed = [
+            model(**{field: f.id}, age_band=f.age)
+            for f in found
+            if f.age_known and f.kept_age != f.age
+        ]
+        if changed:
+            model.objects.bulk_create(
+                changed,
+                update_conflicts=True,
+                unique_fields=[field.removesuffix("_id")],
+                update_fields=["age_band"],
+                batch_size=2000,
+            )
+
+
+def _contributions_of(outcomes: QuerySet[Outcome], *, keep_ages: bool = True) -> Counter:
+    outcome_facts, review_facts = facts(outcomes)
+    if keep_ages:
+        ages_kept(outcome_facts, review_facts)
+    return contributions(outcome_facts, review_facts, people_units(outcomes.values("person_id")))
 
 
 # Keeping the stored tallies up to date
 
 
-def _ages_on() -> datetime.date:
-    """The day the stored age bands are worked out on; a report's age refresh waits for us."""
-    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT as_of FROM {TallyAges._meta.db_table}{lock}")  # noqa: S608
-        row = cursor.fetchone()
-    if row:
-        return row[0] if isinstance(row[0], datetime.date) else datetime.date.fromisoformat(row[0])
-    return TallyAges.objects.create(as_of=timezone.localdate()).as_of
-
-
 def _apply(change: Counter) -> None:
-    """Add each count to its tally (creating or emptying tallies as needed)."""
+    """Add each count (and its keys) to its tally, creating or emptying tallies as needed."""
     by_model = defaultdict(list)
     for key, n in sorted(change.items()):  # one order: no deadlocks
         if n:
             by_model[tally_model(key[1], key[2], key[3])].append((key, n))
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(c) for c in (*KEY, "n"))
+    columns = ", ".join(quote(c) for c in (*KEY, "n", "keys"))
     key_columns = ", ".join(quote(c) for c in KEY)
     for model, rows in by_model.items():
         table = quote(model._meta.db_table)
@@ -307,12 +406,13 @@ def _apply(change: Counter) -> None:
         with connection.cursor() as cursor:
             for i in range(0, len(rows), 500):
                 batch = rows[i : i + 500]
-                values = ", ".join(["(" + ", ".join(["%s"] * (len(KEY) + 1)) + ")"] * len(batch))
+                values = ", ".join(["(" + ", ".join(["%s"] * (len(KEY) + 2)) + ")"] * len(batch))
                 cursor.execute(
                     f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608
-                    f"ON CONFLICT ({key_columns}) DO UPDATE SET n = {table}.n + EXCLUDED.n "
+                    f"ON CONFLICT ({key_columns}) DO UPDATE SET n = {table}.n + EXCLUDED.n, "
+                    f"keys = {table}.keys + EXCLUDED.keys "
                     "RETURNING id, n",
-                    [value for k, n in batch for value in (*k, n)],
+                    [value for k, n in batch for value in (*k, int(n), n.key)],
                 )
                 emptied += [pk for pk, n in cursor.fetchall() if n == 0]
         if emptied:
@@ -331,93 +431,51 @@ def kept_up_to_date(outcomes: QuerySet[Outcome]):
 
     Use inside the change's transaction, after locking what it changes.
     """
-    as_of = _ages_on()
-    before = _contributions_of(outcomes, as_of)
+    before = _contributions_of(outcomes)
     yield
-    _apply(_difference(_contributions_of(outcomes, as_of), before))
+    _apply(_difference(_contributions_of(outcomes), before))
 
 
 def outcome_added(outcome: Outcome) -> None:
     """Count a newly recorded outcome."""
-    _apply(_contributions_of(Outcome.objects.filter(pk=outcome.pk), _ages_on()))
-
-
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
+    _apply(_contributions_of(Outcome.objects.filter(pk=outcome.pk)))
 
 
 @transaction.atomic
-def ages_brought_up_to_date(today: datetime.date | None = None) -> int:
-    """Move the people who have had a birthday into another age band since the tallies'
-    day. Returns how many people moved."""
-    today = today or timezone.localdate()
-    state = TallyAges.objects.select_for_update().first()
-    if state is None:
-        TallyAges.objects.create(as_of=today)
-        return 0
-    if state.as_of >= today:
-        return 0
-    near_a_boundary = Q()
-    for _, _, youngest, _ in AGE_BANDS:
-        if youngest:
-            near_a_boundary |= Q(
-                date_of_birth__gte=_years_before(state.as_of, youngest) - datetime.timedelta(1),
-                date_of_birth__lte=_years_before(today, youngest) + datetime.timedelta(1),
-            )
-    moved = [
-        pk
-        for pk, born in Person.objects.filter(near_a_boundary).values_list("pk", "date_of_birth")
-        if age_band(born, state.as_of) != age_band(born, today)
-    ]
-    outcomes = Outcome.objects.filter(person_id__in=moved)
-    if moved:
-        old = _contributions_of(outcomes, state.as_of)
-        _apply(_difference(_contributions_of(outcomes, today), old))
-    state.as_of = today
-    state.save(update_fields=["as_of"])
-    return len(moved)
+def rebuild() -> int:
+    """Count every tally again from the records (after a bulk load, or to repair),
+    keeping the age band of every record with a date of birth first.
 
-
-@transaction.atomic
-def rebuild(today: datetime.date | None = None) -> int:
-    """Count every tally again from the records (after a bulk load, or to repair).
-
-    On PostgreSQL in one statement; elsewhere through ``contributions``, which
-    the tests check the statement against. Returns the number of tallies.
+    On PostgreSQL in SQL statements; elsewhere through ``contributions``, which
+    the tests check the statements against. Returns the number of tallies.
     """
-    today = today or timezone.localdate()
     for model in TALLY_MODELS:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(f"TRUNCATE {model._meta.db_table}")
         else:
             model.objects.all().delete()
-    TallyAges.objects.all().delete()
-    TallyAges.objects.create(as_of=today)
     if connection.vendor == "postgresql":
-        return _rebuild_in_database(today)
-    return rebuild_in_python(today)
+        return _rebuild_in_database()
+    return rebuild_in_python()
 
 
-def rebuild_in_python(today: datetime.date, batch: int = 5000) -> int:
+def rebuild_in_python(batch: int = 5000) -> int:
     counts: Counter = Counter()
     bounds = Outcome.objects.order_by("pk").values_list("pk", flat=True)
     first, last = bounds.first(), bounds.last()
     if first is not None:
         for low in range(first, last + 1, batch):
             outcomes = Outcome.objects.filter(pk__gte=low, pk__lt=low + batch)
-            counts.update(_contributions_of(outcomes, today))
+            counts.update(_contributions_of(outcomes))
     by_model = defaultdict(list)
     for key, n in counts.items():
         if n:
             model = tally_model(key[1], key[2], key[3])
-            by_model[model].append(model(**dict(zip(KEY, key, strict=True)), n=n))
+            by_model[model].append(model(**dict(zip(KEY, key, strict=True)), n=n, keys=n.key))
     for model, tallies in by_model.items():
         model.objects.bulk_create(tallies, batch_size=2000)
-    return len(counts)
+    return sum(1 for n in counts.values() if n)
 
 
 WORK_TABLES = (
@@ -425,6 +483,7 @@ WORK_TABLES = (
     "tally_fact",
     "tally_scope_name",
     "tally_scope",
+    "tally_entered",
     "tally_review",
     "tally_tag",
     "tally_member",
@@ -433,8 +492,8 @@ WORK_TABLES = (
 )
 
 
-def _rebuild_in_database(today: datetime.date) -> int:
-    prepare, selects, writes, constraints = _rebuild_statements(today)
+def _rebuild_in_database() -> int:
+    prepare, selects, writes, constraints = _rebuild_statements()
     count = "CREATE UNLOGGED TABLE tally_count AS " + " UNION ALL ".join(selects)
     written = 0
     with connection.cursor() as cursor:
@@ -449,25 +508,54 @@ def _rebuild_in_database(today: datetime.date) -> int:
     return written
 
 
-def _rebuild_statements(today: datetime.date) -> tuple[list, list, list, list]:
+def _age_band_sql(on: str, born: str) -> str:
+    """``age_band`` as SQL: the band of the age on the date ``on`` of someone born on ``born``."""
+
+    def part(what: str, column: str) -> str:
+        return f"EXTRACT({what} FROM {column})::int"
+
+    age = (
+        f"({part('YEAR', on)} - {part('YEAR', born)} - CASE WHEN "
+        f"({part('MONTH', on)}, {part('DAY', on)}) < ({part('MONTH', born)}, {part('DAY', born)})"
+        " THEN 1 ELSE 0 END)"
+    )
+    bands = " ".join(
+        f"WHEN {age} <= {oldest} THEN '{key}'" for key, _, _, oldest in AGE_BANDS if oldest
+    )
+    return f"CASE {bands} ELSE '{UNKNOWN_AGE}' END"
+
+
+def _age_then_sql(kept: str) -> str:
+    """``age_band_then`` as SQL, once the bands are kept: ``kept`` is the kept band."""
+    return (
+        f"CASE WHEN p.date_of_birth IS NULL AND p.anonymised_on IS NULL THEN '{UNKNOWN_AGE}' "
+        f"ELSE COALESCE({kept}, '{UNKNOWN_AGE}') END"
+    )
+
+
+def _rebuild_statements() -> tuple[list, list, list, list]:
     """The rules of ``contributions`` as SQL (PostgreSQL).
 
-    The facts of outcomes, reviews and people's units go into work tables
+    The age band of every record with a date of birth is kept first. The facts
+    of outcomes, ratings and reviews and people's units then go into work tables
     (unlogged, so that parallel workers can read them; dropped at the end),
     with framework, framework outcome and category scopes as small numbers.
-    For the organisation's tallies, outcomes that share an organisation, an age
-    band and a set of scopes share a *profile*: reviews and outcomes are counted
-    by profile first (a join on one number), then spread over the profile's
-    scopes. Every tally is then written with its names, a team's together (so a
-    dashboard reads few pages), and the tables' unique indexes are built once,
-    at the end.
+    For the organisation's tallies, outcomes that share an organisation and a
+    set of scopes share a *profile*: reviews and outcomes are counted by profile
+    first (a join on one number), then spread over the profile's scopes. Every
+    tally is then written with its names, a team's together (so a dashboard
+    reads few pages), and the tables' unique indexes are built once, at the end.
     """
     team_table = CaseloadEntry._meta.get_field("team").related_model._meta.db_table
     fo_model = Through._meta.get_field("frameworkoutcome").related_model
     category_model = fo_model._meta.get_field("category").related_model
     framework_model = category_model._meta.get_field("framework").related_model
+    point_table = Review._meta.get_field("point").related_model._meta.db_table
     review_table = Review._meta.db_table
     outcome_table = Outcome._meta.db_table
+    person_table = Person._meta.db_table
+    outcome_ages = OutcomeAgeBand._meta.db_table
+    review_ages = ReviewAgeBand._meta.db_table
 
     def month(column: str) -> str:
         return f"(EXTRACT(YEAR FROM {column})::int * 12 + EXTRACT(MONTH FROM {column})::int - 1)"
@@ -475,14 +563,6 @@ def _rebuild_statements(today: datetime.date) -> tuple[list, list, list, list]:
     def flags(alias: str, criteria) -> str:
         return " + ".join(f"({alias}.meets_{c}::int << {i})" for i, c in enumerate(criteria))
 
-    codes = {key: i for i, (key, *_) in enumerate(AGE_BANDS)}
-    unknown = codes["unknown"]
-    ages = " ".join(
-        f"WHEN p.date_of_birth > '{_years_before(today, oldest + 1)}'::date THEN {codes[key]}"
-        for key, _, _, oldest in AGE_BANDS
-        if oldest is not None
-    )
-    age_names = ", ".join(f"({i}, '{key}')" for key, i in codes.items())
     figures = [MATTERED, RATED, RECORDED, REVIEWED, HELPED, HINDERED]
     figure_names = ", ".join(f"({i}, '{f}')" for i, f in enumerate(figures))
     code_of = dict(zip(figures, range(len(figures)), strict=True))
@@ -499,6 +579,18 @@ def _rebuild_statements(today: datetime.date) -> tuple[list, list, list, list]:
             f"ALTER TABLE {m._meta.db_table} DROP CONSTRAINT {m._meta.constraints[0].name}"
             for m in TALLY_MODELS
         ),
+        # The age bands kept (ages_kept), for every record with a date of birth.
+        f"""INSERT INTO {outcome_ages} (outcome_id, age_band)
+            SELECT o.id, {_age_band_sql("o.started_on", "p.date_of_birth")}
+            FROM {outcome_table} o JOIN {person_table} p ON p.id = o.person_id
+            WHERE p.date_of_birth IS NOT NULL
+            ON CONFLICT (outcome_id) DO UPDATE SET age_band = EXCLUDED.age_band""",  # noqa: S608
+        f"""INSERT INTO {review_ages} (review_id, age_band)
+            SELECT r.id, {_age_band_sql("r.reviewed_on", "p.date_of_birth")}
+            FROM {review_table} r JOIN {outcome_table} o ON o.id = r.outcome_id
+            JOIN {person_table} p ON p.id = o.person_id
+            WHERE p.date_of_birth IS NOT NULL
+            ON CONFLICT (review_id) DO UPDATE SET age_band = EXCLUDED.age_band""",  # noqa: S608
         f"""CREATE UNLOGGED TABLE tally_unit AS
             SELECT DISTINCT ce.person_id, t.organisation_id, 0 AS team
             FROM {CaseloadEntry._meta.db_table} ce JOIN {team_table} t ON t.id = ce.team_id
@@ -506,16 +598,14 @@ def _rebuild_statements(today: datetime.date) -> tuple[list, list, list, list]:
             SELECT ce.person_id, t.organisation_id, ce.team_id
             FROM {CaseloadEntry._meta.db_table} ce JOIN {team_table} t ON t.id = ce.team_id""",  # noqa: S608
         f"""CREATE UNLOGGED TABLE tally_fact AS
-            SELECT o.id, o.person_id,
-                CASE WHEN p.date_of_birth IS NULL THEN {unknown} {ages} ELSE {unknown} END AS age,
+            SELECT o.id, o.person_id, {_age_then_sql("k.age_band")} AS age,
                 {month("o.started_on")} AS start,
                 CASE WHEN o.status = '{OutcomeStatus.ACTIVE}' THEN {OPEN}
                     ELSE {month("o.status_changed_on")} END AS until,
-                {month("o.latest_rated_on")} AS rated, o.latest_band AS band,
-                o.rating_count = 1 AS single,
-                COALESCE(o.latest_score, 0) - COALESCE(o.first_score, 0) AS distance,
-                {flags("o", OUTCOME_CRITERIA)} AS flags
-            FROM {outcome_table} o JOIN {Person._meta.db_table} p ON p.id = o.person_id""",  # noqa: S608
+                {flags("o", OUTCOME_CRITERIA)} AS flags,
+                {record_key_sql("outcome", "o.id")} AS key
+            FROM {outcome_table} o JOIN {person_table} p ON p.id = o.person_id
+            LEFT JOIN {outcome_ages} k ON k.outcome_id = o.id""",  # noqa: S608
         f"""CREATE UNLOGGED TABLE tally_scope_name AS
             SELECT row_number() OVER () AS no, scope, kind FROM (
                 SELECT '' AS scope, 0 AS kind
@@ -539,35 +629,53 @@ def _rebuild_statements(today: datetime.date) -> tuple[list, list, list, list]:
                 AS v (no, kind)
             UNION ALL
             SELECT id, {everything}, 0 FROM {outcome_table}""",  # noqa: S608
+        # Each review's place in the order of entry: that of the review it corrects.
+        f"""CREATE UNLOGGED TABLE tally_entered AS
+            WITH RECURSIVE chain (id, entered) AS (
+                SELECT id, id FROM {review_table} WHERE amends_id IS NULL
+                UNION ALL
+                SELECT r.id, c.entered FROM {review_table} r JOIN chain c ON r.amends_id = c.id
+            ) SELECT id, entered FROM chain""",  # noqa: S608
         f"""CREATE UNLOGGED TABLE tally_review AS
             SELECT r.outcome_id, o.person_id, {month("r.reviewed_on")} AS start,
-                {flags("r", REVIEW_CRITERIA)} AS flags, r.id
+                {flags("r", REVIEW_CRITERIA)} AS flags, r.id,
+                {_age_then_sql("k.age_band")} AS age,
+                {record_key_sql("review", "r.id")} AS key,
+                sp.band, r.reviewed_on = o.first_rated_on AS baseline,
+                CASE WHEN r.reviewed_on = o.first_rated_on OR o.first_score IS NULL THEN 0
+                    ELSE sp.score - o.first_score END AS distance,
+                row_number() OVER (
+                    PARTITION BY r.outcome_id, r.reviewed_on ORDER BY e.entered DESC
+                ) = 1 AS counted
             FROM {review_table} r JOIN {outcome_table} o ON o.id = r.outcome_id
+            JOIN {person_table} p ON p.id = o.person_id
+            JOIN {point_table} sp ON sp.id = r.point_id
+            JOIN tally_entered e ON e.id = r.id
+            LEFT JOIN {review_ages} k ON k.review_id = r.id
             WHERE NOT EXISTS (SELECT 1 FROM {review_table} a WHERE a.amends_id = r.id)""",  # noqa: S608
         f"""CREATE UNLOGGED TABLE tally_tag AS
-            SELECT r.outcome_id, r.person_id, r.start, t.theme_id, t.figure
+            SELECT r.outcome_id, r.person_id, r.start, r.age, r.key, t.theme_id, t.figure
             FROM ({themes}) AS t JOIN tally_review r ON r.id = t.review_id""",  # noqa: S608
         """CREATE UNLOGGED TABLE tally_member AS
             WITH scopes AS (
                 SELECT outcome_id, array_agg(no ORDER BY no) AS nos
                 FROM tally_scope WHERE kind <> 0 GROUP BY outcome_id
             ), member AS (
-                SELECT x.id AS outcome_id, u.organisation_id, x.age,
-                    COALESCE(s.nos, '{}') AS nos
+                SELECT x.id AS outcome_id, u.organisation_id, COALESCE(s.nos, '{}') AS nos
                 FROM tally_fact x
                 JOIN tally_unit u ON u.person_id = x.person_id AND u.team = 0
                 LEFT JOIN scopes s ON s.outcome_id = x.id
             )
-            SELECT outcome_id, organisation_id, age, nos,
-                dense_rank() OVER (ORDER BY organisation_id, age, nos) AS profile
+            SELECT outcome_id, organisation_id, nos,
+                dense_rank() OVER (ORDER BY organisation_id, nos) AS profile
             FROM member""",
         f"""CREATE UNLOGGED TABLE tally_profile_scope AS
-            WITH profiles AS (SELECT DISTINCT profile, organisation_id, age, nos FROM tally_member)
-            SELECT p.profile, p.organisation_id, p.age, n.no, n.kind
+            WITH profiles AS (SELECT DISTINCT profile, organisation_id, nos FROM tally_member)
+            SELECT p.profile, p.organisation_id, n.no, n.kind
             FROM profiles p CROSS JOIN LATERAL unnest(p.nos) AS u (no)
             JOIN tally_scope_name n ON n.no = u.no
             UNION ALL
-            SELECT profile, organisation_id, age, {everything}, 0 FROM profiles""",  # noqa: S608
+            SELECT profile, organisation_id, {everything}, 0 FROM profiles""",  # noqa: S608
         *(
             f"ANALYZE {table}"
             for table in WORK_TABLES
@@ -576,81 +684,80 @@ def _rebuild_statements(today: datetime.date) -> tuple[list, list, list, list]:
     ]
     wide = "(0, 1, 2)"
 
-    def by_profile(figure: str, kinds: str, counted: str, keys: str, columns: str) -> str:
+    def by_profile(kinds: str, counted: str, keys: str, columns: str) -> str:
         """An organisation tally: counted by profile, then spread over its scopes."""
-        return f"""SELECT s.organisation_id, 0, {columns.replace("FIGURE", "g.figure")}, sum(g.n)
+        return f"""SELECT s.organisation_id, 0, {columns.replace("FIGURE", "g.figure")},
+                sum(g.n), sum(g.keys)
             FROM ({counted}) AS g
             JOIN tally_profile_scope s ON s.profile = g.profile AND s.kind IN {kinds}
-            GROUP BY s.organisation_id, s.no, s.age, {keys}"""  # noqa: S608
+            GROUP BY s.organisation_id, s.no, {keys}"""  # noqa: S608
 
     selects = [
-        # Organisation tallies: outcomes, then reviews and theme tags.
+        # Organisation tallies: outcomes, then ratings, reviews and theme tags.
         f"""SELECT s.organisation_id, 0 AS team, {code_of[MATTERED]} AS figure, s.no,
-                s.age AS age, g.start AS start, g.until AS until, '' AS band, false AS single,
-                0 AS distance, 0 AS flags, 0 AS theme, sum(g.n) AS n
+                g.age AS age, g.start AS start, g.until AS until, '' AS band, false AS single,
+                0 AS distance, 0 AS flags, 0 AS theme, sum(g.n) AS n, sum(g.keys) AS keys
             FROM (
-                SELECT m.profile, x.start, x.until, count(*) AS n
-                FROM tally_member m JOIN tally_fact x ON x.id = m.outcome_id GROUP BY 1, 2, 3
+                SELECT m.profile, x.age, x.start, x.until, count(*) AS n, sum(x.key) AS keys
+                FROM tally_member m JOIN tally_fact x ON x.id = m.outcome_id GROUP BY 1, 2, 3, 4
             ) AS g
             JOIN tally_profile_scope s ON s.profile = g.profile AND s.kind IN (2, 3)
-            GROUP BY s.organisation_id, s.no, s.age, g.start, g.until""",  # noqa: S608
+            GROUP BY s.organisation_id, s.no, g.age, g.start, g.until""",  # noqa: S608
         by_profile(
-            RATED,
             wide,
-            """SELECT m.profile, x.rated, x.band, x.single, x.distance, count(*) AS n
-            FROM tally_member m JOIN tally_fact x ON x.id = m.outcome_id
-            WHERE x.rated IS NOT NULL GROUP BY 1, 2, 3, 4, 5""",
-            "g.rated, g.band, g.single, g.distance",
-            f"{code_of[RATED]}, s.no, s.age, g.rated, {OPEN}, g.band, g.single, g.distance, 0, 0",
+            """SELECT m.profile, r.age, r.start, r.band, r.baseline, r.distance,
+                count(*) AS n, sum(r.key) AS keys
+            FROM tally_member m JOIN tally_review r ON r.outcome_id = m.outcome_id
+            WHERE r.counted GROUP BY 1, 2, 3, 4, 5, 6""",
+            "g.age, g.start, g.band, g.baseline, g.distance",
+            f"{code_of[RATED]}, s.no, g.age, g.start, {OPEN}, g.band, g.baseline, g.distance, 0, 0",
         ),
         by_profile(
-            RECORDED,
             wide,
-            """SELECT m.profile, x.start, x.flags, count(*) AS n
-            FROM tally_member m JOIN tally_fact x ON x.id = m.outcome_id GROUP BY 1, 2, 3""",
-            "g.start, g.flags",
-            f"{code_of[RECORDED]}, s.no, s.age, g.start, {OPEN}, '', false, 0, g.flags, 0",
+            """SELECT m.profile, x.age, x.start, x.flags, count(*) AS n, sum(x.key) AS keys
+            FROM tally_member m JOIN tally_fact x ON x.id = m.outcome_id GROUP BY 1, 2, 3, 4""",
+            "g.age, g.start, g.flags",
+            f"{code_of[RECORDED]}, s.no, g.age, g.start, {OPEN}, '', false, 0, g.flags, 0",
         ),
         by_profile(
-            REVIEWED,
             wide,
-            """SELECT m.profile, r.start, r.flags, count(*) AS n
+            """SELECT m.profile, r.age, r.start, r.flags, count(*) AS n, sum(r.key) AS keys
             FROM tally_review r JOIN tally_member m ON m.outcome_id = r.outcome_id
-            GROUP BY 1, 2, 3""",
-            "g.start, g.flags",
-            f"{code_of[REVIEWED]}, s.no, s.age, g.start, {OPEN}, '', false, 0, g.flags, 0",
+            GROUP BY 1, 2, 3, 4""",
+            "g.age, g.start, g.flags",
+            f"{code_of[REVIEWED]}, s.no, g.age, g.start, {OPEN}, '', false, 0, g.flags, 0",
         ),
         by_profile(
-            HELPED,
             wide,
-            """SELECT m.profile, t.start, t.figure, t.theme_id, count(*) AS n
+            """SELECT m.profile, t.age, t.start, t.figure, t.theme_id,
+                count(*) AS n, sum(t.key) AS keys
             FROM tally_tag t JOIN tally_member m ON m.outcome_id = t.outcome_id
-            GROUP BY 1, 2, 3, 4""",
-            "g.start, g.figure, g.theme_id",
-            f"FIGURE, s.no, s.age, g.start, {OPEN}, '', false, 0, 0, g.theme_id",
+            GROUP BY 1, 2, 3, 4, 5""",
+            "g.age, g.start, g.figure, g.theme_id",
+            f"FIGURE, s.no, g.age, g.start, {OPEN}, '', false, 0, 0, g.theme_id",
         ),
         # Team tallies.
         f"""SELECT u.organisation_id, u.team, {code_of[MATTERED]}, s.no, x.age, x.start,
-                x.until, '', false, 0, 0, 0, count(*)
+                x.until, '', false, 0, 0, 0, count(*), sum(x.key)
             FROM tally_fact x JOIN tally_unit u ON u.person_id = x.person_id AND u.team <> 0
             JOIN tally_scope s ON s.outcome_id = x.id AND s.kind IN (2, 3)
             GROUP BY 1, 2, 4, 5, 6, 7""",  # noqa: S608
-        f"""SELECT u.organisation_id, u.team, {code_of[RATED]}, s.no, -1, x.rated, {OPEN},
-                x.band, x.single, x.distance, 0, 0, count(*)
-            FROM tally_fact x JOIN tally_unit u ON u.person_id = x.person_id AND u.team <> 0
-            JOIN tally_scope s ON s.outcome_id = x.id AND s.kind IN (0, 2)
-            WHERE x.rated IS NOT NULL
+        f"""SELECT u.organisation_id, u.team, {code_of[RATED]}, s.no, '', r.start, {OPEN},
+                r.band, r.baseline, r.distance, 0, 0, count(*), sum(r.key)
+            FROM tally_review r JOIN tally_unit u ON u.person_id = r.person_id AND u.team <> 0
+            JOIN tally_scope s ON s.outcome_id = r.outcome_id AND s.kind IN (0, 2)
+            WHERE r.counted
             GROUP BY 1, 2, 4, 6, 8, 9, 10""",  # noqa: S608
-        f"""SELECT u.organisation_id, u.team, {code_of[RECORDED]}, {everything}, -1, x.start,
-                {OPEN}, '', false, 0, x.flags, 0, count(*)
+        f"""SELECT u.organisation_id, u.team, {code_of[RECORDED]}, {everything}, '', x.start,
+                {OPEN}, '', false, 0, x.flags, 0, count(*), sum(x.key)
             FROM tally_fact x JOIN tally_unit u ON u.person_id = x.person_id AND u.team <> 0
             GROUP BY 1, 2, 6, 11""",  # noqa: S608
-        f"""SELECT u.organisation_id, u.team, {code_of[REVIEWED]}, {everything}, -1, r.start,
-                {OPEN}, '', false, 0, r.flags, 0, count(*)
+        f"""SELECT u.organisation_id, u.team, {code_of[REVIEWED]}, {everything}, '', r.start,
+                {OPEN}, '', false, 0, r.flags, 0, count(*), sum(r.key)
             FROM tally_review r JOIN tally_unit u ON u.person_id = r.person_id AND u.team <> 0
             GROUP BY 1, 2, 6, 11""",  # noqa: S608
-        f"""SELECT u.organisation_id, u.team, t.figure, {everything}, -1, t.start, {OPEN},
-                '', false, 0, 0, t.theme_id, count(*)
+        f"""SELECT u.organisation_id, u.team, t.figure, {everything}, '', t.start, {OPEN},
+                '', false, 0, 0, t.theme_id, count(*), sum(t.key)
             FROM tally_tag t JOIN tally_unit u ON u.person_id = t.person_id AND u.team <> 0
             GROUP BY 1, 2, 3, 6, 12""",  # noqa: S608
     ]
@@ -661,13 +768,12 @@ def _rebuild_statements(today: datetime.date) -> tuple[list, list, list, list]:
         TeamOutcomeTally: f"c.team <> 0 AND f.name = '{MATTERED}' AND {outcome_scope}",
     }
     writes = [
-        f"""INSERT INTO {model._meta.db_table} ({", ".join(KEY)}, n)
-        SELECT c.organisation_id, c.team, f.name, s.scope, COALESCE(a.name, ''), c.start,
-            c.until, c.band, c.single, c.distance, c.flags, c.theme, c.n
+        f"""INSERT INTO {model._meta.db_table} ({", ".join(KEY)}, n, keys)
+        SELECT c.organisation_id, c.team, f.name, s.scope, c.age, c.start,
+            c.until, c.band, c.single, c.distance, c.flags, c.theme, c.n, c.keys
         FROM tally_count c
         JOIN (VALUES {figure_names}) AS f (code, name) ON f.code = c.figure
         JOIN tally_scope_name s ON s.no = c.no
-        LEFT JOIN (VALUES {age_names}) AS a (code, name) ON a.code = c.age
         WHERE {route}
         ORDER BY c.organisation_id, c.team"""  # noqa: S608
         for model, route in routes.items()
@@ -704,9 +810,10 @@ def stored_rows(
 ) -> list[dict]:
     """The tallies a report needs, added up for the periods, from the database.
 
-    Written as one SQL statement rather than through the ORM: it is the team
-    dashboard's main read, and building the ORM's union of two aggregates took
-    longer than the database took to answer it.
+    Each sum is a ``Count`` carrying its record keys. Written as one SQL
+    statement rather than through the ORM: it is the team dashboard's main
+    read, and building the ORM's union of two aggregates took longer than the
+    database took to answer it.
     """
     (start, end), (before, before_end) = window.current, window.previous
     columns = ", ".join(ROW_NAMES)
@@ -714,17 +821,21 @@ def stored_rows(
 
     def added_up(model) -> tuple[str, list]:
         # Only column and table names are put into the text; values are parameters.
+        sums = []
+        for column in ("n", "keys"):
+            sums += [
+                f"SUM(CASE WHEN start >= %s THEN {column} ELSE 0 END)",
+                f"SUM(CASE WHEN start BETWEEN %s AND %s THEN {column} ELSE 0 END)",
+                f"SUM(CASE WHEN until >= %s THEN {column} ELSE 0 END)",
+            ]
         sql = (
-            f"SELECT {columns}, "  # noqa: S608
-            "SUM(CASE WHEN start >= %s THEN n ELSE 0 END), "
-            "SUM(CASE WHEN start BETWEEN %s AND %s THEN n ELSE 0 END), "
-            "SUM(CASE WHEN until >= %s THEN n ELSE 0 END) "
+            f"SELECT {columns}, {', '.join(sums)} "  # noqa: S608
             f"FROM {model._meta.db_table} "
             f"WHERE organisation_id = %s AND team = %s AND start <= %s{age_filter} "
             "AND (scope = %s OR figure = %s OR (figure = %s AND scope LIKE %s)) "
             f"GROUP BY {columns}"
         )
-        params = [start, before, before_end, start, organisation_id, team, end]
+        params = [start, before, before_end, start] * 2 + [organisation_id, team, end]
         params += [age] if age else []
         return sql, [*params, headline, MATTERED, RATED, "outcome:%"]
 
@@ -733,8 +844,21 @@ def stored_rows(
         cursor.execute(
             " UNION ALL ".join(sql for sql, _ in parts), [p for _, ps in parts for p in ps]
         )
-        names = ROW_NAMES + SUMS
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        found = []
+        for row in cursor.fetchall():
+            names, (current, previous, active, *keys) = row[:7], row[7:]
+            found.append(
+                {
+                    **dict(zip(ROW_NAMES, names, strict=True)),
+                    **{
+                        sum_name: Count(int(n), int(k))
+                        for sum_name, n, k in zip(
+                            SUMS, (current, previous, active), keys, strict=True
+                        )
+                    },
+                }
+            )
+        return found
 
 
 def counted_rows(
@@ -742,15 +866,18 @@ def counted_rows(
 ) -> list[dict]:
     """The same as ``stored_rows``, from tallies counted in memory."""
     (start, end), (before, before_end) = window.current, window.previous
-    sums: dict = defaultdict(lambda: [0, 0, 0])
+    sums: dict = defaultdict(lambda: [Count(), Count(), Count()])
     for key, n in counts.items():
         _, _, figure, scope, band_of_age, first, until, band, single, distance, flags, theme = key
         if first > end or (age and band_of_age != age) or not _wanted(figure, scope, headline):
             continue
         total = sums[figure, scope, band, single, distance, flags, theme]
-        total[0] += n if first >= start else 0
-        total[1] += n if before <= first <= before_end else 0
-        total[2] += n if until >= start else 0
+        if first >= start:
+            total[0] += n
+        if before <= first <= before_end:
+            total[1] += n
+        if until >= start:
+            total[2] += n
     return [
         {**dict(zip(ROW_NAMES, key, strict=True)), "current": c, "previous": p, "active": a}
         for key, (c, p, a) in sums.items()
@@ -759,7 +886,7 @@ def counted_rows(
 
 def stored_team_grid(
     *, organisation_id: int, age: str = "", window: Window
-) -> dict[tuple[int, str], int]:
+) -> dict[tuple[int, str], Count]:
     """Outcomes that mattered in the period, by team and framework outcome identity (as text)."""
     start, end = window.current
     tallies = TeamOutcomeTally.objects.filter(
@@ -772,9 +899,76 @@ def stored_team_grid(
     if age:
         tallies = tallies.filter(age_band=age)
     return {
-        (team, scope.partition(":")[2]): n
-        for team, scope, n in tallies.values_list("team", "scope").annotate(n=Sum("n")).order_by()
+        (team, scope.partition(":")[2]): Count(n, keys)
+        for team, scope, n, keys in tallies.values("team", "scope")
+        .annotate(total=Sum("n"), total_keys=Sum("keys"))
+        .values_list("team", "scope", "total", "total_keys")
+        .order_by()
     }
+
+
+def stored_trend(
+    *,
+    organisation_id: int,
+    team: int = 0,
+    age: str = "",
+    headline: str = "",
+    months: tuple[int, int],
+) -> list[dict]:
+    """The headline tallies of the organisation (or a team) by month, for the trends."""
+    tallies = (Tally if team == 0 else TeamTally).objects.filter(
+        organisation_id=organisation_id,
+        team=team,
+        scope=headline,
+        figure__in=[RATED, RECORDED, REVIEWED],
+        start__range=months,
+    )
+    if age:
+        tallies = tallies.filter(age_band=age)
+    return [
+        {
+            "figure": figure,
+            "month": month,
+            "band": band,
+            "single": single,
+            "distance": distance,
+            "n": Count(n, keys),
+        }
+        for figure, month, band, single, distance, n, keys in tallies.values(
+            "figure", "start", "band", "single", "distance"
+        )
+        .annotate(total=Sum("n"), total_keys=Sum("keys"))
+        .values_list("figure", "start", "band", "single", "distance", "total", "total_keys")
+        .order_by()
+    ]
+
+
+def counted_trend(
+    counts: Counter, *, age: str = "", headline: str = "", months: tuple[int, int]
+) -> list[dict]:
+    """The same as ``stored_trend``, from tallies counted in memory (by month)."""
+    sums: dict = defaultdict(Count)
+    for key, n in counts.items():
+        _, _, figure, scope, band_of_age, month, _, band, single, distance, _, _ = key
+        if (
+            scope != headline
+            or figure not in (RATED, RECORDED, REVIEWED)
+            or not months[0] <= month <= months[1]
+            or (age and band_of_age != age)
+        ):
+            continue
+        sums[figure, month, band, single, distance] += n
+    return [
+        {
+            "figure": figure,
+            "month": month,
+            "band": band,
+            "single": single,
+            "distance": distance,
+            "n": n,
+        }
+        for (figure, month, band, single, distance), n in sums.items()
+    ]
 
 
 @functools.lru_cache(maxsize=4096)

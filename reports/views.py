@@ -19,7 +19,9 @@ from .forms import GridPageForm, NarrativeForm, OrganisationReportForm, PeriodFo
 from .selectors import (
     narrative_reviews,
     organisation_rollup,
+    organisation_trend,
     team_dashboard,
+    team_trend,
 )
 from .tables import (
     BAND_LABELS,
@@ -31,6 +33,7 @@ from .tables import (
     quality_table,
     team_by_outcome_table,
     themes_table,
+    trend_table,
 )
 
 
@@ -59,6 +62,7 @@ def _team_tables(dashboard) -> dict:
         "quality": quality_table(r.current, suppress=False),
         "comparison": comparison_table(r.current, r.previous, suppress=False),
         "themes": themes_table(r, suppress=False),
+        "trend": trend_table(team_trend(dashboard.team, dashboard.period), suppress=False),
     }
 
 
@@ -212,6 +216,9 @@ def _organisation_context(request: HttpRequest, organisation_id: int) -> dict:
         "comparison": comparison_table(r.current, r.previous, suppress=True),
         "team_by_outcome": team_by_outcome_table(grid),
         "themes": themes_table(r, suppress=True),
+        "trend": trend_table(
+            organisation_trend(organisation, form.filters(), period), suppress=True
+        ),
     }
     return {
         "organisation": organisation,

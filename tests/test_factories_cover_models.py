@@ -22,7 +22,8 @@ WITHOUT_FACTORY = {
     "reports.Tally",
     "reports.TeamTally",
     "reports.TeamOutcomeTally",
-    "reports.TallyAges",
+    "reports.OutcomeAgeBand",
+    "reports.ReviewAgeBand",
 }
 
 

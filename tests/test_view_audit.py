@@ -97,8 +97,9 @@ def shown(roles, frameworks, actor_as) -> Shown:
         reviewed_on=today - datetime.timedelta(days=2),
         point=outcome.scale.points.order_by("score").first(),
         narrative=NARRATIVE,
-        next_review_on=today - datetime.timedelta(days=1),
     )
+    # A review moves the next one on; set it back so the outcome is overdue on the dashboard.
+    Outcome.objects.filter(pk=outcome.pk).update(next_review_on=today - datetime.timedelta(days=1))
 
     def start(kind=ConversationKind.FIRST) -> Conversation:
         return conversation_services.conversation_start(

@@ -10,6 +10,7 @@ why in words.
 """
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Organisation
 from conversations.forms import (
@@ -205,6 +206,7 @@ def test_review_entry_form_answers_any_input(person, roles, themes):
             prefix=prefix,
             outcome=outcome,
             themes=offered,
+            reviewed_on=timezone.localdate(),
             initial={
                 "point": outcome.scale.points.order_by("score").first(),
                 "helped_themes": offered[:1],

@@ -3,6 +3,7 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from frameworks.models import FrameworkOutcome, ScalePoint
@@ -221,7 +222,8 @@ def test_reviews_keep_first_and_latest_rating_on_the_outcome(roles, outcome, act
     actor = actor_as(roles.practitioner)
     add_review(actor, outcome, D(2025, 6, 1), 3)
     add_review(actor, outcome, D(2025, 3, 1), 2)  # entered late, but earlier in time
-    add_review(actor, outcome, D(2025, 9, 1), 4, next_review_on=D(2025, 12, 1))
+    next_review = timezone.localdate() + datetime.timedelta(days=30)
+    add_review(actor, outcome, D(2025, 9, 1), 4, next_review_on=next_review)
     outcome.refresh_from_db()
     assert (outcome.first_point.score, outcome.first_rated_on) == (2, D(2025, 3, 1))
     assert (outcome.latest_point.score, outcome.latest_rated_on) == (4, D(2025, 9, 1))
@@ -231,7 +233,7 @@ def test_reviews_keep_first_and_latest_rating_on_the_outcome(roles, outcome, act
         4,
         "partly_achieved",
     )
-    assert outcome.next_review_on == D(2025, 12, 1)
+    assert outcome.next_review_on == next_review
 
 
 def test_on_the_same_day_the_later_entered_review_counts_as_latest(roles, outcome, actor_as):

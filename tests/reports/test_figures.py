@@ -9,11 +9,9 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
-from accounts.models import OrganisationRole
 from frameworks.models import FrameworkOutcome
 from records import services
 from records.models import CaseloadEntry
-from reports.disclosure import display_table, suppress_cells
 from reports.tables import NONE
 from tests.factories import OutcomeFactory
 from tests.reports.conftest import PERIOD, D
@@ -54,26 +52,28 @@ def test_dashboard_counts_bands_distance_and_exclusions(manager, roles, build):
     )
     assert table[0][:3] == ["Framework outcome", "Framework", "Outcomes that mattered"]
     by_name = {row[0]: row for row in table[1:]}
-    # name, framework, mattered, achieved, partly, not, rated, share, n>=2, mean
-    assert by_name["Seeing people"][2:] == ["2", "1", "1", "0", "2", "50%", "2", "3.00"]
+    # name, framework, mattered, achieved, partly, not, ratings given, share, ratings
+    # after the first, mean: Iris's first rating (2, not achieved) is in the period.
+    assert by_name["Seeing people"][2:] == ["2", "1", "1", "1", "3", "33%", "2", "3.00"]
     assert by_name["Feeling safe"][2:] == ["1", "0", "0", "1", "1", "0%", "0", NONE]
     assert by_name["Reliability"][2:] == ["1", "0", "0", "0", "0", NONE, "0", NONE]
 
     bands = rows_of(manager.get(f"/reports/teams/{roles.team.pk}/export/bands.csv{PERIOD}"))
+    # Ratings given in 2025: Iris's 2 and 4, Tam's 5, and Feeling safe's 2.
     assert bands[1:] == [
-        ["Achieved", "1", "33%"],
-        ["Partly achieved", "1", "33%"],
-        ["Not achieved", "1", "33%"],
-        ["All rated outcomes", "3", "100%"],
+        ["Achieved", "1", "25%"],
+        ["Partly achieved", "1", "25%"],
+        ["Not achieved", "2", "50%"],
+        ["All ratings given", "4", "100%"],
     ]
     distance = rows_of(manager.get(f"/reports/teams/{roles.team.pk}/export/distance.csv{PERIOD}"))
     assert distance[1:] == [
         ["Up 2 points", "1"],
         ["Up 4 points", "1"],
-        ["All with two or more ratings", "2"],
+        ["All ratings after the first", "2"],
     ]
     page = manager.get(f"/reports/teams/{roles.team.pk}/{PERIOD}").content.decode()
-    assert "Mean 3.00 scale points. 1 outcome(s) with a single rating left out." in page
+    assert "Mean 3.00 scale points. 2 first rating(s), the starting point, left out." in page
 
 
 def test_dashboard_lists_overdue_reviews_and_people_with_no_outcome(manager, roles, build):
@@ -138,7 +138,7 @@ def test_same_day_ratings_the_later_entered_counts_and_amendments_replace(
     build.rate(outcome, D(2025, 6, 1), 5)
     build.rate(outcome, D(2025, 6, 1), 3)  # entered later on the same day: counts
     bands = rows_of(manager.get(f"/reports/teams/{roles.team.pk}/export/bands.csv{PERIOD}"))
-    assert bands[2] == ["Partly achieved", "1", "100%"]
+    assert bands[2] == ["Partly achieved", "1", "50%"]  # the 3 of June; the 2 of February
 
     first = outcome.reviews.order_by("pk").first()
     services.review_amend(
@@ -171,7 +171,7 @@ def test_retired_framework_outcomes_still_count_and_say_so(manager, roles, build
         manager.get(f"/reports/teams/{roles.team.pk}/export/framework_outcomes.csv{PERIOD}")
     )
     assert table[1][0] == "Reduced symptoms (retired)"
-    assert table[1][6] == "1"
+    assert table[1][6] == "2"  # ratings given
 
 
 def test_recording_quality_shares(manager, roles, build):
@@ -201,7 +201,7 @@ def test_this_period_is_compared_with_the_previous_one(manager, roles, build):
         manager.get(f"/reports/teams/{roles.team.pk}/export/comparison.csv{PERIOD}")
     )
     assert comparison[0][1].startswith("1 Jan 2025")
-    assert comparison[1] == ["Outcomes rated", "1", "1"]
+    assert comparison[1] == ["Ratings given", "1", "1"]
     assert comparison[2] == ["Share achieved", "0%", "100%"]
 
 
@@ -232,68 +232,7 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(manager, roles, build
     xlsx = client.get(f"/reports/teams/{roles.team.pk}/export/bands.xlsx{PERIOD}")
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)))
     sheet = workbook.active
-    assert [c.value for c in next(sheet.iter_rows())] == ["Band", "Outcomes", "Share"]
-
-
-# Disclosure control
-
-
-def test_small_counts_are_suppressed_with_a_complementary_cell():
-    assert suppress_cells([3, 10, 20], has_total=True) == [True, True, False]
-    assert suppress_cells([3, 10, 20], has_total=False) == [True, False, False]
-    assert suppress_cells([3, 4, 20], has_total=True) == [True, True, False]
-    assert suppress_cells([0, 10, 20], has_total=True) == [False, False, False]
-    grid = display_table([[3, 10, 8], [6, 7, 9]], row_totals=True, column_totals=True)
-    assert grid[0][0] == "<5"
-    hidden = sum(cell == "*" for row in grid for cell in row)
-    assert hidden >= 2  # one more in the row and in the column
-
-
-def test_organisation_report_suppresses_small_counts_on_page_and_in_exports(client, roles, build):
-    OrganisationRole.objects.create(user=roles.manager, organisation=roles.team.organisation)
-    client.force_login(roles.manager)
-    for i in range(7):
-        person = build.person(f"Person {i}")
-        score = 5 if i < 6 else 1
-        build.outcome(person, "Seeing people", [(D(2025, 2, 1), 2), (D(2025, 6, 1), score)])
-    org = roles.team.organisation.pk
-    bands = rows_of(client.get(f"/reports/organisations/{org}/export/bands.csv{PERIOD}"))
-    # 6 achieved, 0 partly, 1 not: the 1 is shown as <5 and its share withheld;
-    # achieved would reveal it against the total of 7, so it is hidden too.
-    assert bands[1] == ["Achieved", "*", "*"]
-    assert bands[3] == ["Not achieved", "<5", "*"]
-    html = client.get(f"/reports/organisations/{org}/{PERIOD}").content.decode()
-    assert "<td>&lt;5</td>" in html
-    # The chart leaves out what the table withholds: no bar for the 6 achieved.
-    assert 'fill="#222">6</text>' not in html
-    assert 'fill="#222">Achieved</text>' not in html
-    grid = rows_of(client.get(f"/reports/organisations/{org}/export/team_by_outcome.csv{PERIOD}"))
-    assert grid[1] == ["Hillside Team", "7", "7"]
-
-
-def test_organisation_totals_and_notes_of_one_to_four_are_suppressed_too(client, roles, build):
-    OrganisationRole.objects.create(user=roles.manager, organisation=roles.team.organisation)
-    client.force_login(roles.manager)
-    # Two outcomes rated in the period (one partly, one achieved), one of them
-    # rated once: every total and note is a count from 1 to 4.
-    build.outcome(
-        build.person("Iris Mackenzie"), "Seeing people", [(D(2025, 2, 1), 2), (D(2025, 6, 1), 5)]
-    )
-    build.outcome(build.person("Tam Baird"), "Feeling safe", [(D(2025, 5, 1), 3)])
-    org = roles.team.organisation.pk
-
-    bands = rows_of(client.get(f"/reports/organisations/{org}/export/bands.csv{PERIOD}"))
-    distance = rows_of(client.get(f"/reports/organisations/{org}/export/distance.csv{PERIOD}"))
-    html = client.get(f"/reports/organisations/{org}/{PERIOD}").content.decode()
-
-    assert bands[4] == ["All rated outcomes", "<5", "100%"]
-    assert distance[-1] == ["All with two or more ratings", "<5"]
-    assert "&lt;5 outcome(s) with a single rating left out" in html
-    assert "&lt;5 outcome(s) with a single rating were left out" in html
-    assert "1 outcome(s) with a single rating" not in html
-    # The team's own dashboard is not suppressed.
-    team = client.get(f"/reports/teams/{roles.team.pk}/{PERIOD}").content.decode()
-    assert "1 outcome(s) with a single rating were left out" in team
+    assert [c.value for c in next(sheet.iter_rows())] == ["Band", "Ratings", "Share"]
 
 
 def test_team_and_organisation_reports_are_for_the_right_people(client, roles, build):

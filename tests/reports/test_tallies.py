@@ -9,7 +9,7 @@ from frameworks.models import Framework, FrameworkOutcome
 from records import services
 from records.models import Outcome, OutcomeStatus
 from reports import tallies
-from reports.models import KEY, TALLY_MODELS, TallyAges, tally_model
+from reports.models import KEY, TALLY_MODELS, tally_model
 from reports.periods import Period, period_from
 from reports.selectors import (
     OrganisationFilters,
@@ -25,12 +25,13 @@ TODAY = datetime.date(2026, 3, 14)
 
 
 def stored() -> Counter:
-    """Every stored tally, checking each is in the table it belongs in."""
+    """Every stored tally with its sum of record keys, checking each is in the table it
+    belongs in."""
     counts = Counter()
     for model in TALLY_MODELS:
-        for *key, n in model.objects.values_list(*KEY, "n").order_by():
+        for *key, n, keys in model.objects.values_list(*KEY, "n", "keys").order_by():
             assert tally_model(key[1], key[2], key[3]) is model
-            counts[tuple(key)] = n
+            counts[tuple(key)] = (n, keys)
     return counts
 
 
@@ -97,11 +98,13 @@ def history(roles, build, actor_as, monkeypatch):
 
 def test_tallies_kept_by_every_write_are_those_counted_again_from_the_records(history):
     kept = stored()
-    organisation_rated = [n for key, n in kept.items() if key[1:4] == (0, tallies.RATED, "")]
-    assert sum(organisation_rated) == 3
+    organisation_rated = [n for key, (n, _) in kept.items() if key[1:4] == (0, tallies.RATED, "")]
+    # Seeing people: Feb, and June (two that day: the later entered counts); Feeling
+    # safe: March (corrected) and September; Having things to do: April.
+    assert sum(organisation_rated) == 5
+    assert all(keys > 0 for _, keys in kept.values())
     tallies.rebuild()
     assert stored() == kept
-    assert TallyAges.objects.get().as_of == TODAY
 
 
 @pytest.mark.parametrize(
@@ -157,11 +160,12 @@ def test_organisation_figures_from_tallies_equal_the_records_counted(history, fi
 def test_whole_year_figures_of_the_history(history):
     period = period_from("custom", TODAY, D(2025, 1, 1), D(2025, 12, 31))
     r, grid = organisation_rollup(history.team.organisation, OrganisationFilters(), period)
-    # Seeing people (latest 4, partly; +2), Feeling safe (amended baseline 2 -> 3: +1),
-    # Having things to do (one rating, achieved and closed in August).
-    assert r.current.rated == 3
+    # Ratings given: Seeing people in February (the first) and June (4 entered after
+    # 5 on the same day: +2); Feeling safe in March (the first, corrected to 2) and
+    # September (+1); Having things to do in April (the first; closed in August).
+    assert r.current.rated == 5
     assert r.current.distances == {2: 1, 1: 1}
-    assert r.current.single_rating_excluded == 1
+    assert r.current.single_rating_excluded == 3
     assert {t["name"]: (t["helped"], t["hindered"]) for t in r.themes} == {
         "Family support": (1, 0),
         "Transport": (0, 2),
@@ -188,19 +192,25 @@ def test_team_dashboard_from_tallies_equals_the_team_records_counted(history, ki
         )
 
 
-def test_people_move_age_band_on_their_birthday(history, monkeypatch):
-    """Iris turns 85 on 20 March 2026: the age band filter follows once the day comes."""
+def test_a_rating_keeps_the_age_band_of_its_day_after_a_birthday(history, build, monkeypatch):
+    """Iris turns 85 on 20 March 2026: her ratings of 2025 stay in 75 to 84, a rating
+    after her birthday counts in 85 and over."""
     organisation = history.team.organisation
-    period = period_from("custom", TODAY, D(2025, 1, 1), D(2025, 12, 31))
 
-    def rated(band: str) -> int:
+    def rated(band: str, start: str = "2025-01-01", end: str = "2025-12-31") -> int:
+        period = period_from(
+            "custom", TODAY, datetime.date.fromisoformat(start), datetime.date.fromisoformat(end)
+        )
         r, _ = organisation_rollup(organisation, OrganisationFilters(age_band=band), period)
         return r.current.rated
 
-    assert (rated("75_84"), rated("85_plus")) == (2, 0)  # Iris, and Tam born in 1950
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: D(2026, 3, 20))
-    assert (rated("75_84"), rated("85_plus")) == (1, 1)
-    assert TallyAges.objects.get().as_of == D(2026, 3, 20)
+    # Iris twice, Tam (born in 1950 after the correction) twice.
+    assert (rated("75_84"), rated("85_plus")) == (4, 0)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: D(2026, 3, 25))
+    seeing = Outcome.objects.get(person__full_name="Iris Mackenzie")
+    build.rate(seeing, D(2026, 3, 21), 5)
+    assert (rated("75_84"), rated("85_plus")) == (4, 0)
+    assert rated("85_plus", "2026-01-01", "2026-03-31") == 1
     kept = stored()
     tallies.rebuild()
     assert stored() == kept
@@ -249,5 +259,5 @@ def test_the_rebuild_statement_counts_what_the_rules_in_python_count(history):
     assert stored() == kept
     for model in TALLY_MODELS:
         model.objects.all().delete()
-    tallies.rebuild_in_python(TODAY)
+    tallies.rebuild_in_python()
     assert stored() == kept
