@@ -52,7 +52,10 @@ class Conversation(models.Model):
     differences = models.TextField("where views differ, and how it was discussed", blank=True)
     # Agree
     not_agreed = models.TextField("anything still not agreed", blank=True)
+    # The furthest stage reached, and the stage to pick the draft up at: where it
+    # was left ("save draft and come back later"), or the next one after a save.
     stage = models.CharField(max_length=20, choices=Stage.choices)
+    resume_stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
     recorded_at = models.DateTimeField(null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -82,6 +85,10 @@ class Conversation(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.recorded_at is None
+
+    @property
+    def resume_at(self) -> str:
+        return self.resume_stage or self.stage
 
     @property
     def stages(self) -> tuple[str, ...]:

@@ -1,6 +1,9 @@
 """Reads of conversations, scoped through the person's caseloads like every record."""
 
+import datetime
+
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from accounts.roles import EDIT_ROLES, VIEW_ROLES
 from common.errors import Refused
@@ -8,7 +11,7 @@ from common.ids import possible_id
 from frameworks.models import FrameworkOutcome
 from records.selectors import people_for_user
 
-from .models import AgreedOutcome, Conversation, ReviewEntry
+from .models import AgreedOutcome, Conversation, ReviewEntry, RiskDiscussion
 
 
 def conversation_for_user(user, conversation_id: int, *, edit: bool = False) -> Conversation:
@@ -87,6 +90,15 @@ def drafts_for_user(user) -> QuerySet[Conversation]:
     )
 
 
+def drafts_for_person(person) -> QuerySet[Conversation]:
+    """The person's conversations not yet recorded, most recently saved first."""
+    return (
+        Conversation.objects.filter(person=person, recorded_at__isnull=True)
+        .select_related("created_by")
+        .order_by("-updated_at", "-pk")
+    )
+
+
 def conversations_for_person(person) -> QuerySet[Conversation]:
     """The person's conversations, newest first, with who started each."""
     return (
@@ -99,3 +111,19 @@ def conversations_for_person(person) -> QuerySet[Conversation]:
 def person_page_conversations(person) -> dict:
     """The person page's conversations section (registered in ``apps.py``): one query."""
     return {"conversation_list": list(conversations_for_person(person))}
+
+
+def risks_to_look_at_again(user, *, today: datetime.date | None = None):
+    """Risks agreed in recorded conversations with people on the user's caseloads
+    whose "look again" date has come, earliest first."""
+    today = today or timezone.localdate()
+    return (
+        RiskDiscussion.objects.filter(
+            conversation__person__in=people_for_user(user, roles=EDIT_ROLES),
+            conversation__person__closed_on__isnull=True,
+            conversation__recorded_at__isnull=False,
+            look_again_on__lte=today,
+        )
+        .select_related("conversation__person")
+        .order_by("look_again_on", "pk")
+    )

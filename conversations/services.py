@@ -103,10 +103,13 @@ def _lock_draft(conversation: Conversation, version: int | None) -> Conversation
     return current
 
 
-def _advance(conversation: Conversation, to: str) -> None:
+def _advance(conversation: Conversation, to: str, *, left_at: str | None = None) -> None:
+    """Reach stage ``to``; the draft resumes there, or at ``left_at`` when the
+    practitioner saved and left from that stage."""
     stages = conversation.stages
     if stages.index(to) > stages.index(conversation.stage):
         conversation.stage = to
+    conversation.resume_stage = left_at or to
     conversation.version += 1
     conversation.save()
 
@@ -148,6 +151,7 @@ def conversation_start(
         channels=[c for c in Channel.values if c in channels],
         communication_support=communication_support,
         stage=Stage.REVIEW if kind == ConversationKind.REVIEW else Stage.EXCHANGE,
+        resume_stage=Stage.REVIEW if kind == ConversationKind.REVIEW else Stage.EXCHANGE,
         created_by=actor.user,
     )
     people = []
@@ -191,6 +195,7 @@ def exchange_save(
     strengths_family: str = "",
     strengths_community: str = "",
     candidates: Sequence[CandidateData] = (),
+    leaving: bool = False,
 ) -> Conversation:
     """Stage 1: what matters from each perspective, strengths, candidate outcomes."""
     current = _lock_draft(conversation, version)
@@ -213,7 +218,7 @@ def exchange_save(
         )
         for i, c in enumerate(c for c in candidates if c.statement.strip())
     )
-    _advance(current, Stage.NEGOTIATE)
+    _advance(current, Stage.NEGOTIATE, left_at=Stage.EXCHANGE if leaving else None)
     _audit(actor, current, "update", "Exchange information saved")
     return current
 
@@ -226,6 +231,7 @@ def negotiate_save(
     version: int,
     differences: str = "",
     risks: Sequence[RiskData] = (),
+    leaving: bool = False,
 ) -> Conversation:
     """Stage 2: where views differ, and the risks talked through."""
     current = _lock_draft(conversation, version)
@@ -237,7 +243,7 @@ def negotiate_save(
         RiskDiscussion(conversation=current, order=i, **vars(r))
         for i, r in enumerate(r for r in risks if r.risk.strip())
     )
-    _advance(current, Stage.AGREE)
+    _advance(current, Stage.AGREE, left_at=Stage.NEGOTIATE if leaving else None)
     _audit(actor, current, "update", "Negotiation saved")
     return current
 
@@ -309,7 +315,12 @@ def agreed_outcome_remove(
 
 @transaction.atomic
 def agree_save(
-    *, actor: Actor, conversation: Conversation, version: int, not_agreed: str = ""
+    *,
+    actor: Actor,
+    conversation: Conversation,
+    version: int,
+    not_agreed: str = "",
+    leaving: bool = False,
 ) -> Conversation:
     """Stage 3: anything still not agreed; then on to the record screen."""
     current = _lock_draft(conversation, version)
@@ -318,7 +329,7 @@ def agree_save(
             {"not_agreed": "Add at least one agreed outcome, or say what is not yet agreed."}
         )
     current.not_agreed = not_agreed
-    _advance(current, Stage.RECORD)
+    _advance(current, Stage.RECORD, left_at=Stage.AGREE if leaving else None)
     _audit(actor, current, "update", "Agreement saved")
     return current
 
@@ -330,6 +341,7 @@ def review_entries_save(
     conversation: Conversation,
     version: int,
     entries: Sequence[ReviewEntryData],
+    leaving: bool = False,
 ) -> Conversation:
     """A review conversation: the rating and story of each active outcome."""
     current = _lock_draft(conversation, version)
@@ -369,7 +381,7 @@ def review_entries_save(
     )
     if not any(e.point for e in by_outcome.values()):
         raise ValidationError("Rate at least one outcome to record this review.")
-    _advance(current, Stage.RECORD)
+    _advance(current, Stage.RECORD, left_at=Stage.REVIEW if leaving else None)
     _audit(actor, current, "update", "Review ratings saved")
     return current
 
@@ -495,6 +507,22 @@ def _practitioner_actions(agreed: AgreedOutcome) -> list[records.ActionData]:
             records.ActionData(description=agreed.community_contribution.strip(), who="Community")
         )
     return steps
+
+
+@transaction.atomic
+def conversation_discard(*, actor: Actor, conversation: Conversation) -> None:
+    """Throw away a draft: nothing of it reached the record. A recorded
+    conversation is never discarded; an addendum corrects it instead."""
+    current = _lock_draft(conversation, None)
+    audit_record(
+        actor=actor,
+        action="delete",
+        on=current,
+        person_id=current.person_id,
+        summary=f"Draft discarded ({current.get_kind_display().lower()}, "
+        f"left at {current.get_resume_stage_display() or current.get_stage_display()})",
+    )
+    current.delete()
 
 
 @transaction.atomic

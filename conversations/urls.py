@@ -54,6 +54,11 @@ urlpatterns = [
         name="conversation_record",
     ),
     path(
+        "conversations/<id:conversation_id>/discard/",
+        views.conversation_discard,
+        name="conversation_discard",
+    ),
+    path(
         "conversations/<id:conversation_id>/addenda/add/",
         views.addendum_add,
         name="conversation_addendum_add",

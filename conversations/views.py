@@ -39,7 +39,12 @@ from .forms import (
     suggestion_choices,
 )
 from .models import Conversation, ConversationKind, Stage
-from .selectors import agreed_outcome_for_user, conversation_for_user, conversation_full
+from .selectors import (
+    agreed_outcome_for_user,
+    conversation_for_user,
+    conversation_full,
+    drafts_for_person,
+)
 
 STAGE_URLS = {
     Stage.EXCHANGE: "conversation_exchange",
@@ -115,14 +120,37 @@ def conversation_start(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(
         request,
         "conversations/start.html",
-        {"form": form, "others": others, "person": person},
+        # A draft already under way is offered first, so it is picked up, not started twice.
+        {"form": form, "others": others, "person": person, "drafts": drafts_for_person(person)},
+    )
+
+
+def conversation_discard(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """Ask, then throw away a draft that will not be finished."""
+    conversation = _editable(request, conversation_id)
+    if conversation is None:
+        return redirect("conversation_detail", conversation_id=conversation_id)
+    if request.method == "POST":
+        try:
+            services.conversation_discard(actor=request.actor, conversation=conversation)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("conversation_detail", conversation_id=conversation_id)
+        messages.success(request, "The draft has been discarded. Nothing of it was recorded.")
+        return redirect("person_detail", person_id=conversation.person_id)
+    full = conversation_full(conversation)
+    _stage_viewed(request, conversation, "discard a draft")
+    return render(
+        request,
+        "conversations/discard.html",
+        {"conversation": full, "person": full.person, "resume_url": STAGE_URLS[full.resume_at]},
     )
 
 
 def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpResponse:
     conversation = conversation_for_user(request.user, conversation_id)
     if conversation.is_draft:
-        return redirect(STAGE_URLS[conversation.stage], conversation_id=conversation.pk)
+        return redirect(STAGE_URLS[conversation.resume_at], conversation_id=conversation.pk)
     full = conversation_full(conversation)
     person_viewed(actor=request.actor, person=conversation.person, what="conversation")
     return render(
@@ -164,6 +192,7 @@ def conversation_exchange(request: HttpRequest, conversation_id: int) -> HttpRes
             form,
             lambda: services.exchange_save(
                 actor=request.actor,
+                leaving="leave" in request.POST,
                 conversation=conversation,
                 perspectives=rows_of(perspectives, services.PerspectiveData),
                 candidates=rows_of(
@@ -206,6 +235,7 @@ def conversation_negotiate(request: HttpRequest, conversation_id: int) -> HttpRe
             form,
             lambda: services.negotiate_save(
                 actor=request.actor,
+                leaving="leave" in request.POST,
                 conversation=conversation,
                 risks=rows_of(risks, services.RiskData, keep=lambda row: row["risk"]),
                 **form.cleaned_data,
@@ -243,7 +273,10 @@ def conversation_agree(request: HttpRequest, conversation_id: int) -> HttpRespon
         result = save_versioned(
             form,
             lambda: services.agree_save(
-                actor=request.actor, conversation=conversation, **form.cleaned_data
+                actor=request.actor,
+                leaving="leave" in request.POST,
+                conversation=conversation,
+                **form.cleaned_data,
             ),
         )
         if result.saved:
@@ -394,6 +427,7 @@ def conversation_review(request: HttpRequest, conversation_id: int) -> HttpRespo
             version_form,
             lambda: services.review_entries_save(
                 actor=request.actor,
+                leaving="leave" in request.POST,
                 conversation=conversation,
                 version=version_form.cleaned_data["version"],
                 entries=entries_data,

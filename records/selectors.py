@@ -6,6 +6,7 @@ Anything else raises ``Refused``: a 404 that does not reveal whether the person
 exists, written to the audit trail by ``audit.middleware``.
 """
 
+import datetime
 from collections.abc import Iterable
 
 from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
@@ -179,3 +180,39 @@ def gas_rounds_for_person(person_id: int) -> list[GasRound]:
         .prefetch_related(Prefetch("reviews", queryset=Review.objects.select_related("point")))
     )
     return gas_rounds(outcomes)
+
+
+# How far ahead the home page looks for reviews and steps falling due.
+DUE_SOON = datetime.timedelta(days=14)
+
+
+def reviews_due_for_user(user, *, today: datetime.date | None = None) -> QuerySet[Outcome]:
+    """Active outcomes of open records on the user's caseloads whose review is
+    overdue or falls in the next 14 days, soonest first."""
+    today = today or timezone.localdate()
+    return (
+        Outcome.objects.filter(
+            person__in=people_for_user(user, roles=EDIT_ROLES),
+            person__closed_on__isnull=True,
+            status=OutcomeStatus.ACTIVE,
+            next_review_on__lte=today + DUE_SOON,
+        )
+        .select_related("person")
+        .order_by("next_review_on", "pk")
+    )
+
+
+def steps_due_for_user(user, *, today: datetime.date | None = None) -> QuerySet[Action]:
+    """Steps of active outcomes on the user's caseloads due in the next 14 days or
+    before, soonest first."""
+    today = today or timezone.localdate()
+    return (
+        Action.objects.filter(
+            outcome__person__in=people_for_user(user, roles=EDIT_ROLES),
+            outcome__person__closed_on__isnull=True,
+            outcome__status=OutcomeStatus.ACTIVE,
+            due_on__lte=today + DUE_SOON,
+        )
+        .select_related("outcome__person")
+        .order_by("due_on", "pk")
+    )

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, Team
 from audit.selectors import recent_events
-from audit.services import audit_record, changes_between
+from audit.services import audit_record, audit_record_each, changes_between
 from common.actor import Actor
 from common.dates import HAPPENED, PLANNED, dates_check
 from common.errors import ConflictError
@@ -884,3 +884,16 @@ def review_amend(
 def person_viewed(*, actor: Actor, person: Person, what: str = "record") -> None:
     """Note in the audit trail that the user looked at the person's record."""
     _person_audited(actor, person, "view", f"Viewed {what}")
+
+
+def people_listed_viewed(*, actor: Actor, person_ids: Iterable[int], what: str) -> None:
+    """Note, for each person a page lists (the home page's day), that the user saw
+    them there: one statement however many."""
+    user = actor.signed_in_user
+    audit_record_each(
+        actor=actor,
+        action="view",
+        on=("core.home", user.pk if user else ""),
+        person_ids=sorted(set(person_ids)),
+        summary=f"Viewed {what}",
+    )

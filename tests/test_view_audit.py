@@ -44,7 +44,8 @@ MARKERS = (NAME, PREFERRED_NAME, CHI, OUTCOME, NARRATIVE, PLACE, ADDENDUM)
 # Lists a user picks a person from (their caseload, their drafts): name only,
 # so a user is not written into everyone's access log just for opening them.
 # They must never show more than the name; the walk checks that.
-NAME_ONLY_LISTS = {"caseload", "home"}
+# The home page lists what falls due, in the person's words, and notes each person it lists.
+NAME_ONLY_LISTS = {"caseload"}
 NAME_ONLY = (NAME, PREFERRED_NAME)
 
 WALKERS = ("practitioner", "manager", "admin")

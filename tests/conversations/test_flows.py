@@ -219,8 +219,9 @@ def test_leaving_a_draft_and_coming_back_from_the_home_page(practitioner, roles,
     home = text(practitioner.get("/"))
     assert "Conversations in progress" in home
     assert f'href="/conversations/{conversation.pk}/"' in home
+    # Left at the first stage, it is picked up there.
     resumed = practitioner.get(f"/conversations/{conversation.pk}/", follow=True)
-    assert resumed.redirect_chain[-1][0] == f"/conversations/{conversation.pk}/negotiate/"
+    assert resumed.redirect_chain[-1][0] == f"/conversations/{conversation.pk}/exchange/"
     # What was saved is there when going back to the first stage.
     assert "I want to make soup for Bill again" in text(
         practitioner.get(f"/conversations/{conversation.pk}/exchange/")
