@@ -32,6 +32,9 @@ COLUMNS = (
 REQUIRED_COLUMNS = ("full_name", "teams")
 # Several teams, key people or ways of communicating in one cell.
 LIST_SEPARATOR = ";"
+# Far more than a partnership's caseload, and short of what a crafted workbook
+# (a few MB that unpack to millions of rows) would hold in memory.
+MAX_ROWS = 500_000
 MAX_CELL_LENGTH = {"full_name": 200, "preferred_name": 100, "communication_needs": 5000}
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 CHANNEL_WORDS = {c.value: c.value for c in EngagementChannel} | {
@@ -272,6 +275,10 @@ def people_rows(content: bytes) -> Iterator[tuple[PersonRow | None, list[Problem
         if header is None:
             header = _header(list(cells))
             continue
+        if number > MAX_ROWS + 1:
+            raise FileRefused(
+                f"The file has more than {MAX_ROWS:,} rows of people. Split it into smaller files."
+            )
         if not any(_text(c) for c in cells):
             continue
         if len(cells) > len(header) and any(_text(c) for c in cells[len(header) :]):

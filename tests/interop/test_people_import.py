@@ -367,3 +367,15 @@ def test_the_chi_numbers_used_here_are_valid():
 
     assert chi_problem(AGNES_CHI) is None
     assert chi_problem(CALLUM_CHI) is None
+
+
+def test_a_file_of_too_many_rows_is_refused_whole(organisation, system, monkeypatch):
+    import interop.people_file
+
+    monkeypatch.setattr(interop.people_file, "MAX_ROWS", 2)
+    rows = [f"Person {n},,,,Hillside Team,,," for n in range(3)]
+    plan = check(organisation, csv_file(*rows))
+    assert problems(plan) == [
+        "The file has more than 2 rows of people. Split it into smaller files."
+    ]
+    assert plan.rows == []

@@ -233,3 +233,19 @@ def test_practitioners_and_managers_cannot_export_an_organisation(client, roles,
     client.force_login(getattr(roles, who))
     url = f"/export/{roles.team.organisation_id}/fhir/Patient.ndjson"
     assert client.get(url).status_code == 403
+
+
+def test_the_import_form_still_needs_its_csrf_token(roles):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(roles.admin)
+    refused = client.post("/people/import/", {"file": upload(GOOD), "action": "import"})
+    assert refused.status_code == 403
+    token = client.get("/people/import/").cookies["csrftoken"].value
+    accepted = client.post(
+        "/people/import/",
+        {"csrfmiddlewaretoken": token, "file": upload(GOOD), "action": "import"},
+    )
+    assert accepted.status_code == 302
+    assert Person.objects.filter(chi_number=AGNES_CHI).exists()
