@@ -276,14 +276,11 @@ def _plan(
         matched[person_id] = row.row
         person = existing.people[person_id]
         changed = _changes(row, person, team_ids, existing)
-        if (
-            "date_of_birth" in changed
-            and person["chi_number"]
-            and "chi_number" not in changed
-            and changed["date_of_birth"]
-            and changed["date_of_birth"].strftime("%d%m%y") != person["chi_number"][:6]
-        ):
-            problem("date_of_birth", "This date of birth does not match the CHI number recorded.")
+        born = changed.get("date_of_birth", person["date_of_birth"])
+        chi = changed.get("chi_number", person["chi_number"])
+        if born and chi and born.strftime("%d%m%y") != chi[:6]:
+            column = "chi_number" if "chi_number" in changed else "date_of_birth"
+            problem(column, "The CHI number and the date of birth recorded would not match.")
             continue
         if changed and person["closed_on"]:
             problem("", "This person's record is closed; reopen it before changing it by import.")

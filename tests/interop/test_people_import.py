@@ -379,3 +379,25 @@ def test_a_file_of_too_many_rows_is_refused_whole(organisation, system, monkeypa
         "The file has more than 2 rows of people. Split it into smaller files."
     ]
     assert plan.rows == []
+
+
+def test_a_row_without_a_date_of_birth_column_matches_only_records_without_one(roles, organisation):
+    CaseloadEntryFactory(
+        team=roles.team,
+        person__full_name="Agnes Example",
+        person__date_of_birth=datetime.date(1950, 1, 1),
+    )
+    undated = CaseloadEntryFactory(team=roles.team, person__full_name="Callum Sample").person
+    plan = check(
+        organisation,
+        csv_file(
+            f"Agnes Example,{AGNES_CHI},Hillside Team",
+            f"Callum Sample,{CALLUM_CHI},Hillside Team",
+            header="full_name,chi_number,teams",
+        ),
+    )
+    assert plan.problems == []
+    assert [(r.action, r.person_id, r.changes) for r in plan.rows] == [
+        ("add", None, []),
+        ("update", undated.pk, ["CHI number"]),
+    ]
