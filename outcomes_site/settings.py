@@ -256,12 +256,15 @@ SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
 
 # Too many failed sign-ins for one username, or from one address, refuse further
 # attempts (even with the right password) for the cool-off; an admin can unlock.
+# An address has a higher limit: a whole office may sign in from one.
 SIGN_IN_FAILURES_ALLOWED = env_int("SIGN_IN_FAILURES_ALLOWED", 5)
+SIGN_IN_FAILURES_ALLOWED_PER_ADDRESS = env_int("SIGN_IN_FAILURES_ALLOWED_PER_ADDRESS", 25)
 SIGN_IN_COOL_OFF_MINUTES = env_int("SIGN_IN_COOL_OFF_MINUTES", 15)
 AXES_FAILURE_LIMIT = SIGN_IN_FAILURES_ALLOWED
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=SIGN_IN_COOL_OFF_MINUTES)
 # Each separately: many usernames from one address, or one username from many.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "accounts.lockout.AccountAndAddressHandler"
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "common.actor.client_address"
 # The audit trail records every sign-in; axes keeps only the failed attempts.
