@@ -18,12 +18,13 @@ from common.forms import (
 from frameworks.models import FrameworkOutcome
 from records.forms import framework_outcome_choices
 from records.services import next_review_check
+from records.submissions import SubmittedOnce
 from themes.models import Theme
 
 from .models import Channel, ConversationKind, ParticipantKind
 
 
-class StartForm(forms.Form):
+class StartForm(SubmittedOnce):
     kind = forms.ChoiceField(
         label="What kind of conversation",
         choices=ConversationKind.choices,
@@ -165,7 +166,7 @@ class RiskForm(forms.Form):
 RiskFormSet = forms.formset_factory(RiskForm, extra=1, max_num=20)
 
 
-class AgreedOutcomeForm(forms.Form):
+class AgreedOutcomeForm(SubmittedOnce):
     what_matters = text_area(
         "The agreed outcome", required=True, help_text="In the person's words, as they said it."
     )
@@ -265,7 +266,7 @@ class ReviewEntryForm(forms.Form):
         return data
 
 
-class AddendumForm(forms.Form):
+class AddendumForm(SubmittedOnce):
     text = text_area("Correction or addition", required=True, rows=4)
     reason = text_area("Why it is being added", required=True, rows=2)
 

@@ -18,6 +18,7 @@ from records.forms import ActionForm, ActionFormSet, actions_from_formset
 from records.quality import outcome_prompts, review_prompts
 from records.selectors import person_for_user, themes_for_person
 from records.services import next_review_suggested, organisation_ids_of, person_viewed
+from records.submissions import AlreadySaved, saved_once, submission_key
 
 from . import services
 from .forms import (
@@ -44,6 +45,12 @@ from .selectors import (
     conversation_for_user,
     conversation_full,
     drafts_for_person,
+)
+
+ALREADY_SAVED = "This was saved when it was first sent; it has not been saved twice."
+ALREADY_STARTED = (
+    "That conversation was started when the page was first sent; it has not been started "
+    "twice. Pick it up below."
 )
 
 STAGE_URLS = {
@@ -105,15 +112,20 @@ def conversation_start(request: HttpRequest, person_id: int) -> HttpResponse:
     form = StartForm(request.POST or None, person=person)
     others = OtherParticipantFormSet(request.POST or None, prefix="others")
     if request.method == "POST" and form.is_valid() and others.is_valid():
+        key = submission_key(form)
         try:
-            conversation = services.conversation_start(
-                actor=request.actor,
-                person=person,
-                others=rows_of(others, services.ParticipantData, keep=lambda row: row["name"]),
-                **form.cleaned_data,
-            )
+            with saved_once(key):
+                conversation = services.conversation_start(
+                    actor=request.actor,
+                    person=person,
+                    others=rows_of(others, services.ParticipantData, keep=lambda row: row["name"]),
+                    **form.cleaned_data,
+                )
         except ValidationError as error:
             apply_service_errors(form, error)
+        except AlreadySaved:
+            messages.info(request, ALREADY_STARTED)
+            return redirect("conversation_start", person_id=person.pk)
         else:
             return redirect(STAGE_URLS[conversation.stage], conversation_id=conversation.pk)
     person_viewed(actor=request.actor, person=person, what="conversation start form")
@@ -306,7 +318,7 @@ def agreed_outcome_edit(
     if agreed:
         initial = initial_from(
             agreed,
-            AgreedOutcomeForm.base_fields,
+            [name for name in AgreedOutcomeForm.base_fields if name != "submission"],
             framework_outcomes=list(agreed.framework_outcomes.all()),
         )
         action_initial = [initial_from(a, ActionForm.base_fields) for a in agreed.actions.all()]
@@ -325,16 +337,21 @@ def agreed_outcome_edit(
     )
     actions = ActionFormSet(request.POST or None, prefix="actions", initial=action_initial)
     if request.method == "POST" and form.is_valid() and actions.is_valid():
+        key = submission_key(form)
         try:
-            saved = services.agreed_outcome_save(
-                actor=request.actor,
-                conversation=conversation,
-                agreed=agreed,
-                actions=actions_from_formset(actions),
-                **form.cleaned_data,
-            )
+            with saved_once(key):
+                saved = services.agreed_outcome_save(
+                    actor=request.actor,
+                    conversation=conversation,
+                    agreed=agreed,
+                    actions=actions_from_formset(actions),
+                    **form.cleaned_data,
+                )
         except ValidationError as error:
             apply_service_errors(form, error)
+        except AlreadySaved:
+            messages.info(request, ALREADY_SAVED)
+            return redirect("conversation_agree", conversation_id=conversation.pk)
         else:
             prompts = _agreed_prompts(saved)
             if prompts:
@@ -525,12 +542,17 @@ def addendum_add(request: HttpRequest, conversation_id: int) -> HttpResponse:
         return redirect(STAGE_URLS[conversation.stage], conversation_id=conversation.pk)
     form = AddendumForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        key = submission_key(form)
         try:
-            services.addendum_add(
-                actor=request.actor, conversation=conversation, **form.cleaned_data
-            )
+            with saved_once(key):
+                services.addendum_add(
+                    actor=request.actor, conversation=conversation, **form.cleaned_data
+                )
         except ValidationError as error:
             apply_service_errors(form, error)
+        except AlreadySaved:
+            messages.info(request, ALREADY_SAVED)
+            return redirect("conversation_detail", conversation_id=conversation.pk)
         else:
             messages.success(request, "The addendum is saved beside the original.")
             return redirect("conversation_detail", conversation_id=conversation.pk)

@@ -20,9 +20,10 @@ from frameworks.selectors import outcomes_for_recording
 
 from .models import EngagementChannel, OutcomeStatus
 from .services import ActionData, KeyPersonData, next_review_suggested
+from .submissions import SubmittedOnce
 
 
-class PersonForm(VersionedForm):
+class PersonForm(SubmittedOnce, VersionedForm):
     full_name = forms.CharField(max_length=SHORT_TEXT)
     preferred_name = forms.CharField(
         max_length=100, required=False, help_text="What they like to be called."
@@ -48,7 +49,9 @@ class PersonForm(VersionedForm):
 
     def __init__(self, *args, teams=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if teams is not None:
+        if teams is None:
+            del self.fields["submission"]  # changing a record is versioned instead
+        else:
             # Adding a person: choose caseloads; the version starts at 1.
             self.fields["teams"] = IdMultipleChoiceField(
                 label="Caseloads they join",
@@ -91,7 +94,7 @@ def framework_outcome_choices(organisation_ids: Sequence[int]) -> list:
     return list(groups.items())
 
 
-class OutcomeForm(VersionedForm):
+class OutcomeForm(SubmittedOnce, VersionedForm):
     what_matters = text_area(
         "What matters to them",
         required=True,
@@ -162,6 +165,7 @@ class OutcomeForm(VersionedForm):
             self.fields["started_on"].initial = timezone.localdate()
         else:
             del self.fields["started_on"]
+            del self.fields["submission"]
 
     def clean_gas_weight(self):
         return self.cleaned_data["gas_weight"] or 1
@@ -209,7 +213,7 @@ def key_people_from_formset(formset) -> list[KeyPersonData]:
     return rows_of(formset, KeyPersonData, keep=lambda row: row["name"])
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(SubmittedOnce):
     reviewed_on = date_field("Date of the review", required=True, allowed=HAPPENED)
     point = IdChoiceField(
         label="How far is it being achieved?",

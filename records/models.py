@@ -277,3 +277,14 @@ class Review(models.Model):
     def quality(self, met: list[str]) -> None:
         for criterion in QUALITY_CRITERIA_REVIEW:
             setattr(self, f"meets_{criterion}", criterion in met)
+
+
+class Submission(models.Model):
+    """A create form's one-time key, claimed by the save it was sent with
+    (records.submissions), so the same page sent twice saves once."""
+
+    key = models.UUIDField(unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return str(self.key)

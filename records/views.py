@@ -46,8 +46,10 @@ from .selectors import (
     review_for_user,
     themes_for_person,
 )
+from .submissions import AlreadySaved, saved_once, submission_key
 
 PAGE_SIZE = 25
+ALREADY_SAVED = "This was saved when it was first sent; it has not been saved twice."
 
 
 def caseload(request: HttpRequest) -> HttpResponse:
@@ -85,13 +87,18 @@ def person_add(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None, teams=teams)
     key_people = KeyPersonFormSet(request.POST or None, prefix="key")
     if request.method == "POST" and form.is_valid() and key_people.is_valid():
+        key = submission_key(form)
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            person = services.person_create(
-                actor=request.actor, key_people=key_people_from_formset(key_people), **data
-            )
+            with saved_once(key):
+                person = services.person_create(
+                    actor=request.actor, key_people=key_people_from_formset(key_people), **data
+                )
         except ValidationError as error:
             apply_service_errors(form, error)
+        except AlreadySaved:
+            messages.info(request, ALREADY_SAVED)
+            return redirect("caseload")
         else:
             messages.success(request, f"{person.full_name} has been added to the caseload.")
             return redirect("person_detail", person_id=person.pk)
@@ -352,13 +359,21 @@ def outcome_add(request: HttpRequest, person_id: int) -> HttpResponse:
     )
     actions = ActionFormSet(request.POST or None, prefix="actions")
     if request.method == "POST" and form.is_valid() and actions.is_valid():
+        key = submission_key(form)
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.outcome_record(
-                actor=request.actor, person=person, actions=actions_from_formset(actions), **data
-            )
+            with saved_once(key):
+                services.outcome_record(
+                    actor=request.actor,
+                    person=person,
+                    actions=actions_from_formset(actions),
+                    **data,
+                )
         except ValidationError as error:
             apply_service_errors(form, error)
+        except AlreadySaved:
+            messages.info(request, ALREADY_SAVED)
+            return redirect("person_detail", person_id=person.pk)
         else:
             messages.success(request, "The outcome has been recorded.")
             return redirect("person_detail", person_id=person.pk)
@@ -432,16 +447,21 @@ def review_add(request: HttpRequest, outcome_id: int) -> HttpResponse:
     )
     steps_ok = not steps.is_bound or steps.is_valid()
     if request.method == "POST" and form.is_valid() and steps_ok:
+        key = submission_key(form)
         try:
-            review = services.review_add(
-                actor=request.actor,
-                outcome=outcome,
-                # Steps changed on the page are the new plan; untouched, they stay.
-                actions=actions_from_formset(steps) if _changed(steps) else None,
-                **form.cleaned_data,
-            )
+            with saved_once(key):
+                review = services.review_add(
+                    actor=request.actor,
+                    outcome=outcome,
+                    # Steps changed on the page are the new plan; untouched, they stay.
+                    actions=actions_from_formset(steps) if _changed(steps) else None,
+                    **form.cleaned_data,
+                )
         except ValidationError as error:
             apply_service_errors(form, error)
+        except AlreadySaved:
+            messages.info(request, ALREADY_SAVED)
+            return redirect("person_detail", person_id=outcome.person_id)
         else:
             next_on = review.outcome.next_review_on
             messages.success(
@@ -483,18 +503,23 @@ def review_amend(request: HttpRequest, review_id: int) -> HttpResponse:
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
+        key = submission_key(form)
         data = dict(form.cleaned_data)
         try:
-            services.review_amend(
-                actor=request.actor,
-                review=review,
-                reason=data.pop("reason"),
-                reviewed_on=data.pop("reviewed_on"),
-                point=data.pop("point"),
-                **data,
-            )
+            with saved_once(key):
+                services.review_amend(
+                    actor=request.actor,
+                    review=review,
+                    reason=data.pop("reason"),
+                    reviewed_on=data.pop("reviewed_on"),
+                    point=data.pop("point"),
+                    **data,
+                )
         except ValidationError as error:
             apply_service_errors(form, error)
+        except AlreadySaved:
+            messages.info(request, ALREADY_SAVED)
+            return redirect("person_detail", person_id=outcome.person_id)
         else:
             messages.success(request, "The correction has been added; the original stays visible.")
             return redirect("person_detail", person_id=outcome.person_id)

@@ -24,6 +24,8 @@ WITHOUT_FACTORY = {
     "reports.TeamOutcomeTally",
     "reports.OutcomeAgeBand",
     "reports.ReviewAgeBand",
+    # A create form's one-time key, claimed only by records.submissions.saved_once.
+    "records.Submission",
 }
 
 
