@@ -10,6 +10,7 @@ from themes.models import Theme
 
 from .periods import PERIOD_CHOICES, Period, period_from
 from .selectors import AGE_BANDS, OrganisationFilters
+from .stories import likely_identifiers
 
 
 class QuickSelect(forms.Select):
@@ -187,3 +188,61 @@ class GridPageForm(forms.Form):
     def first(self) -> int:
         """The first row asked for, or 0 when the value is missing or not a row number."""
         return (self.cleaned_data["teams_from"] or 0) if self.is_valid() else 0
+
+
+class ShareExampleForm(forms.Form):
+    """A review's story as a shareable example: the person's agreement first, then the
+    edited text. Words that may identify someone are flagged for the manager to check
+    (``flags``); saving then needs ``checked``."""
+
+    person_agreed = forms.BooleanField(
+        label="The person agreed to their story being shared as an example, "
+        "without their name or anything else that could identify them",
+        error_messages={"required": "Share a story only after the person has agreed."},
+    )
+    how_agreed = forms.CharField(
+        label="How and when they agreed",
+        help_text="For example: asked at the review, agreed in person.",
+        max_length=300,
+        error_messages={"required": "Say how and when the person agreed."},
+    )
+    text = forms.CharField(
+        label="The example, as it may be shared",
+        help_text="Take out names, places, dates and anything else that could say who "
+        "this is. The review itself is not changed.",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=4000,
+        error_messages={"required": "Write the example to share."},
+    )
+    checked = forms.BooleanField(
+        required=False,
+        label="I have checked the flagged words: none of them says who this is, or where",
+    )
+    # The words flagged when the manager ticked "checked": new ones need checking again.
+    flagged = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, names: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.names = names
+        self.flags: list = []
+        for _name, field in self.fields.items():
+            css = "form-check-input" if isinstance(field, forms.BooleanField) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("text"):
+            self.flags = likely_identifiers(data["text"], self.names)
+            confirmed = data.get("checked") and data.get("flagged") == self.flag_key
+            if self.flags and not confirmed:
+                self.add_error(
+                    "checked",
+                    "Some words may say who this is or where: check each one flagged, "
+                    "change the text if needed, then tick to confirm.",
+                )
+        return data
+
+    @property
+    def flag_key(self) -> str:
+        """The flags shown, as the hidden ``flagged`` field carries them back."""
+        return " | ".join(str(flag) for flag in self.flags)

@@ -131,3 +131,59 @@ class ReviewAgeBand(AgeBandBase):
     review = models.OneToOneField(
         Review, primary_key=True, on_delete=models.CASCADE, related_name="report_age"
     )
+
+
+class SharedExample(models.Model):
+    """A review's story that the person agreed to share, with names, places and dates
+    taken out, shown beside the organisation's figures without saying whose it is.
+
+    The review itself is never changed: ``text`` is the manager's edited copy. The
+    date is kept only to the quarter (``quarter_start``).
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="shared_examples"
+    )
+    review = models.ForeignKey(
+        "records.Review", on_delete=models.CASCADE, related_name="shared_examples"
+    )
+    text = models.TextField("the example, as it may be shared")
+    person_agreed = models.BooleanField("the person agreed to share it")
+    how_agreed = models.CharField("how the person agreed", max_length=300)
+    quarter_start = models.DateField()
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person_agreed=True), name="shared_example_person_agreed"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(text="") & ~models.Q(how_agreed=""),
+                name="shared_example_text_and_agreement",
+            ),
+            # One example in use per review; a withdrawn one may be replaced.
+            models.UniqueConstraint(
+                fields=["review"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="shared_example_once_per_review",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Shared example {self.pk}"
+
+    @property
+    def quarter(self) -> str:
+        """The quarter the review was in, as precise as a shared example's date gets."""
+        end = self.quarter_start.replace(month=self.quarter_start.month + 2)
+        return f"{self.quarter_start:%b} to {end:%b %Y}"

@@ -2,11 +2,14 @@
 
 from dataclasses import replace
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from accounts.roles import managed_teams, report_organisations
 from common.charts import bar_chart
@@ -14,14 +17,28 @@ from common.errors import Refused
 from common.pdf import pdf_response
 
 from . import services
-from .exports import csv_response, xlsx_response
-from .forms import GridPageForm, NarrativeForm, OrganisationReportForm, PeriodForm
+from .exports import About, csv_response, xlsx_response
+from .forms import (
+    GridPageForm,
+    NarrativeForm,
+    OrganisationReportForm,
+    PeriodForm,
+    ShareExampleForm,
+)
 from .selectors import (
     narrative_reviews,
     organisation_rollup,
     organisation_trend,
     team_dashboard,
     team_trend,
+)
+from .stories import (
+    example_in_use,
+    example_to_withdraw,
+    names_around,
+    review_to_share,
+    shared_examples,
+    team_narrative_groups,
 )
 from .tables import (
     BAND_LABELS,
@@ -35,6 +52,7 @@ from .tables import (
     themes_table,
     trend_table,
 )
+from .wording import TEAM_DISCLOSURE, counting_notes, disclosure_method
 
 
 def reports_home(request: HttpRequest) -> HttpResponse:
@@ -109,6 +127,7 @@ def _team_context(request: HttpRequest, team_id: int) -> dict:
         "dashboard": dashboard,
         "period": period,
         "tables": _team_tables(dashboard),
+        "counting_notes": counting_notes(scope="the team's caseload", organisation_level=False),
         "rows": r.rows,
         "query": request.GET.urlencode(),
         "bands_chart": bar_chart(
@@ -142,9 +161,36 @@ def team_dashboard_view(request: HttpRequest, team_id: int) -> HttpResponse:
 
 def team_dashboard_pdf(request: HttpRequest, team_id: int) -> HttpResponse:
     context = _team_context(request, team_id)
+    dashboard = context["dashboard"]
+    groups = team_narrative_groups(dashboard.team, context["period"], dashboard.rollup)
+    context.update(pdf=True, narrative_groups=groups)
     _dashboard_viewed(request, context, "team dashboard PDF")
+    services.narrative_viewed(
+        actor=request.actor,
+        team=dashboard.team,
+        person_ids=[r.outcome.person_id for g in groups for r in g.reviews],
+        where="a team dashboard PDF",
+    )
     html = render_to_string("reports/team_dashboard_pdf.html", context, request=request)
     return pdf_response(html, f"team-dashboard-{team_id}.pdf")
+
+
+# The table name of the whole-report workbook: every table, one sheet each.
+WHOLE_REPORT = "report"
+
+
+def _exportable(tables: dict, table: str, fmt: str) -> None:
+    """One table as CSV or Excel, or the whole report as one workbook; nothing else."""
+    if not (table in tables and fmt in {"csv", "xlsx"}) and (table, fmt) != (WHOLE_REPORT, "xlsx"):
+        raise Http404("No such table.")
+
+
+def _export(tables: dict, table: str, fmt: str, name: str, about: About) -> HttpResponse:
+    if table == WHOLE_REPORT:
+        return xlsx_response(list(tables.values()), name, about)
+    if fmt == "csv":
+        return csv_response(tables[table], name, about)
+    return xlsx_response([tables[table]], name, about)
 
 
 def team_export(request: HttpRequest, team_id: int, table: str, fmt: str) -> HttpResponse:
@@ -152,12 +198,19 @@ def team_export(request: HttpRequest, team_id: int, table: str, fmt: str) -> Htt
     period = PeriodForm(request.GET or None).chosen_period()
     dashboard = team_dashboard(team, period)
     tables = _team_tables(dashboard)
-    if table not in tables or fmt not in {"csv", "xlsx"}:
-        raise Http404("No such table.")
+    _exportable(tables, table, fmt)
     services.report_exported(actor=request.actor, of=team, table=table, fmt=fmt)
     name = f"team-{team.pk}-{table}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
-    maker = csv_response if fmt == "csv" else xlsx_response
-    return maker(tables[table], name)
+    about = About(
+        report="Team dashboard",
+        of=f"{team.name} ({team.organisation.name})",
+        period=period.label,
+        filters="None: everyone on the team's caseload",
+        counted=counting_notes(scope="the team's caseload", organisation_level=False),
+        disclosure=TEAM_DISCLOSURE,
+        generated=timezone.now(),
+    )
+    return _export(tables, table, fmt, name, about)
 
 
 def team_narrative(request: HttpRequest, team_id: int) -> HttpResponse:
@@ -207,7 +260,9 @@ def _organisation_context(request: HttpRequest, organisation_id: int) -> dict:
     organisation = _organisation(request, organisation_id)
     form = OrganisationReportForm(request.GET or None, organisation=organisation)
     period = form.chosen_period()
-    r, grid = organisation_rollup(organisation, form.filters(), period)
+    filters = form.filters()
+    r, grid = organisation_rollup(organisation, filters, period)
+    examples = shared_examples(organisation, period, filters)
     tables = {
         "framework_outcomes": framework_outcome_table(r, suppress=True),
         "bands": bands_table(r.current, suppress=True),
@@ -225,7 +280,22 @@ def _organisation_context(request: HttpRequest, organisation_id: int) -> dict:
         "form": form,
         "period": period,
         "tables": tables,
+        "counting_notes": counting_notes(
+            scope="the organisation's teams' caseloads (after the filters chosen)",
+            organisation_level=True,
+        ),
+        "disclosure_method": disclosure_method(),
         "grid_page": _grid_page(request, tables["team_by_outcome"]),
+        "outcome_examples": [
+            (row.name, examples.by_outcome[str(row.identity)])
+            for row in r.rows
+            if str(row.identity) in examples.by_outcome
+        ],
+        "theme_examples": [
+            (theme["name"], examples.by_theme[theme["id"]])
+            for theme in r.themes
+            if theme["id"] in examples.by_theme
+        ],
         "rollup": r,
         "query": _without(request.GET, "teams_from"),
         # Only the bands the table shows as numbers: a chart must not reveal a
@@ -279,14 +349,111 @@ def organisation_report(request: HttpRequest, organisation_id: int) -> HttpRespo
     )
 
 
+def organisation_report_pdf(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """The organisation report as a PDF, audited as a download like the spreadsheets."""
+    context = _organisation_context(request, organisation_id)
+    services.report_exported(
+        actor=request.actor, of=context["organisation"], table=WHOLE_REPORT, fmt="pdf"
+    )
+    # Tables and examples come first, so the period and filters are said once, above them.
+    context["about_rows"] = [
+        row
+        for row in _organisation_about(context).rows(list(context["tables"].values()))
+        if row[0] not in ("Tables", "How it was counted")
+    ]
+    html = render_to_string("reports/organisation_report_pdf.html", context, request=request)
+    period = context["period"]
+    return pdf_response(
+        html, f"organisation-{organisation_id}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.pdf"
+    )
+
+
 def organisation_export(
     request: HttpRequest, organisation_id: int, table: str, fmt: str
 ) -> HttpResponse:
     context = _organisation_context(request, organisation_id)
-    if table not in context["tables"] or fmt not in {"csv", "xlsx"}:
-        raise Http404("No such table.")
+    _exportable(context["tables"], table, fmt)
     services.report_exported(actor=request.actor, of=context["organisation"], table=table, fmt=fmt)
     period = context["period"]
     name = f"organisation-{organisation_id}-{table}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
-    maker = csv_response if fmt == "csv" else xlsx_response
-    return maker(context["tables"][table], name)
+    return _export(context["tables"], table, fmt, name, _organisation_about(context))
+
+
+def _filters_in_words(form: OrganisationReportForm) -> str:
+    """The filters chosen, as the form's labels say them ("Team: North")."""
+    if not form.is_valid():
+        return "None"
+    chosen = []
+    for field in form.extra_fields():
+        value = form.cleaned_data.get(field.name)
+        if value:
+            label = dict(field.field.choices).get(value, value)
+            chosen.append(f"{field.label}: {label}")
+    return "; ".join(chosen) or "None: every team, framework and age"
+
+
+def _organisation_about(context: dict) -> About:
+    return About(
+        report="Organisation report",
+        of=context["organisation"].name,
+        period=context["period"].label,
+        filters=_filters_in_words(context["form"]),
+        counted=context["counting_notes"],
+        disclosure=context["disclosure_method"],
+        generated=timezone.now(),
+    )
+
+
+def _story_of(review) -> str:
+    """The review's words, as a starting point for the manager to edit."""
+    parts = [review.narrative]
+    if review.what_helped:
+        parts.append(f"What helped: {review.what_helped}")
+    if review.what_hindered:
+        parts.append(f"What got in the way: {review.what_hindered}")
+    return "\n\n".join(p for p in parts if p)
+
+
+def example_share(request: HttpRequest, review_id: int) -> HttpResponse:
+    """Share a review's story as an example, once the person has agreed, with the
+    words that could identify them taken out by the manager."""
+    review, organisation = review_to_share(request.user, review_id)
+    person = review.outcome.person
+    in_use = example_in_use(review)
+    names = names_around(person)
+    if request.method == "POST" and in_use is None:
+        form = ShareExampleForm(request.POST, names=names)
+        if form.is_valid():
+            try:
+                services.example_share(
+                    actor=request.actor,
+                    review=review,
+                    organisation=organisation,
+                    text=form.cleaned_data["text"],
+                    how_agreed=form.cleaned_data["how_agreed"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    "The example is shared. It appears in the organisation report, "
+                    "without anything saying whose it is.",
+                )
+                return redirect("example_share", review_id=review.pk)
+    else:
+        form = ShareExampleForm(names=names, initial={"text": _story_of(review)})
+    services.review_viewed_to_share(actor=request.actor, review=review)
+    return render(
+        request,
+        "reports/example_share.html",
+        {"review": review, "person": person, "form": form, "in_use": in_use},
+    )
+
+
+@require_POST
+def example_withdraw(request: HttpRequest, example_id: int) -> HttpResponse:
+    example = example_to_withdraw(request.user, example_id)
+    services.example_withdraw(actor=request.actor, example=example)
+    messages.success(request, "The example is withdrawn: it no longer appears in any report.")
+    return redirect("example_share", review_id=example.review_id)

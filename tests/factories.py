@@ -39,6 +39,7 @@ from frameworks.models import (
     ScalePoint,
 )
 from records.models import Action, CaseloadEntry, KeyPerson, Outcome, Person, Review
+from reports.models import SharedExample
 from themes.models import Theme
 
 PASSWORD = "a-long-test-password-1"
@@ -397,4 +398,23 @@ class AddendumFactory(DjangoModelFactory):
     conversation = factory.SubFactory(ConversationFactory, recorded=True)
     text = factory.Sequence(lambda n: f"Her son also took part, by phone ({n}).")
     reason = "Left out of the record by mistake."
+    created_by = factory.SubFactory(UserFactory)
+
+
+class SharedExampleFactory(DjangoModelFactory):
+    """A review's story shared as an example, edited, after the person agreed."""
+
+    class Meta:
+        model = SharedExample
+
+    review = factory.SubFactory(ReviewFactory)
+    organisation = factory.LazyAttribute(lambda o: o.review.outcome.scale.organisation)
+    text = "She is back at the lunch club each week, and looks forward to it."
+    person_agreed = True
+    how_agreed = "Asked at the review; agreed in person."
+    quarter_start = factory.LazyAttribute(
+        lambda o: o.review.reviewed_on.replace(
+            month=(o.review.reviewed_on.month - 1) // 3 * 3 + 1, day=1
+        )
+    )
     created_by = factory.SubFactory(UserFactory)

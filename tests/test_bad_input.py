@@ -32,6 +32,7 @@ from tests.factories import (
     ConversationFactory,
     OutcomeFactory,
     ReviewFactory,
+    SharedExampleFactory,
 )
 from tests.url_walk import all_routes
 
@@ -98,6 +99,7 @@ def real_ids(roles, person) -> dict[str, object]:
         "user_id": roles.colleague.pk,
         "table": "bands",
         "fmt": "csv",
+        "example_id": SharedExampleFactory(review__outcome=outcome).pk,
         "object_id": organisation.pk,
         "id": roles.colleague.pk,
         "app_label": "accounts",

@@ -86,5 +86,7 @@ def test_an_invalid_report_period_asks_for_another_choice(client, roles, framewo
     response = client.get(f"/reports/teams/{roles.team.pk}/{query}")
 
     shown = summary(response)
-    assert FILTERING in shown
+    # Worded for a report: which figures are shown until the choice is changed.
+    assert "The report could not use these choices" in shown
+    assert "the figures below are for" in shown
     assert SAVING not in shown

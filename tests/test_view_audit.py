@@ -28,7 +28,7 @@ from conversations.models import AgreedOutcome, Conversation, ConversationKind
 from frameworks.models import FrameworkOutcome
 from records import services
 from records.models import Outcome, Person, Review
-from tests.factories import CaseloadEntryFactory
+from tests.factories import CaseloadEntryFactory, SharedExampleFactory
 from tests.url_walk import Route, all_routes
 from themes.models import Theme
 
@@ -180,6 +180,13 @@ RECORD_PARAMETERS = {
     ),
     # The same table as XLSX is compressed, so cannot be searched for words.
     "fmt": lambda s: ("csv",),
+    # A story from Iris's review, shared as an example.
+    "example_id": lambda s: (
+        (
+            s.review.shared_examples.filter(withdrawn_at__isnull=True).first()
+            or SharedExampleFactory(review=s.review)
+        ).pk,
+    ),
 }
 # Under frameworks/, ``outcome_id`` names a framework outcome, not a person's.
 FRAMEWORK_PARAMETERS = {
@@ -400,9 +407,13 @@ def test_team_dashboard_pdf_writes_one_event_per_person_listed(client, shown):
     since = last_event_id()
     response = client.get(f"/reports/teams/{shown.roles.team.pk}/dashboard.pdf")
     assert response.status_code == 200
+    # Listed as overdue, and her review is in the PDF's narrative section.
     assert list(
         AuditEvent.objects.filter(pk__gt=since, action="view").values_list("person_id", "summary")
-    ) == [(shown.person.pk, "Viewed team dashboard PDF")]
+    ) == [
+        (shown.person.pk, "Viewed team dashboard PDF"),
+        (shown.person.pk, "Viewed review narrative from a team dashboard PDF"),
+    ]
 
 
 def test_dashboard_of_a_team_not_managed_is_refused_and_audited(client, shown):

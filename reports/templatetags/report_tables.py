@@ -29,9 +29,11 @@ def report_table(context, table, export_base: str = "") -> SafeString:
             '<tr><td colspan="{}">Nothing to count in this period.</td></tr>', len(table.header)
         )
     html = format_html(
-        '<div class="table-responsive">\n<table class="table table-sm report-table">\n'
+        '<div class="table-responsive">\n<table class="table table-sm report-table '
+        'report-table-{}">\n'
         "  <caption>{}</caption>\n  <thead><tr>{}</tr></thead>\n  <tbody>{}</tbody>\n"
         "</table>\n</div>\n",
+        table.key,
         table.title,
         header,
         body,

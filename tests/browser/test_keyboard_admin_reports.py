@@ -116,8 +116,10 @@ def test_manager_reads_the_dashboard_and_its_narrative_and_downloads_a_table_by_
         page.keyboard.press("Enter")
     with open(download.value.path(), encoding="utf-8-sig", newline="") as csv_file:
         text = csv_file.read()
-    assert text.startswith(",".join(FRAMEWORK_OUTCOME_HEADER) + "\r\n"), text[:200]
-    header, first_row = list(csv.reader(text.splitlines()))[:2]
+    assert text.startswith("About this file,Team dashboard: Hillside Team"), text[:200]
+    assert "\r\n\r\n" + ",".join(FRAMEWORK_OUTCOME_HEADER) + "\r\n" in text, text[:200]
+    rows = list(csv.reader(text.splitlines()))
+    header, first_row = rows[rows.index([]) + 1 :][:2]
     figures = dict(zip(header, first_row, strict=True))
     assert figures["Framework outcome"] == "Seeing people"
     assert (figures["Rated"], figures["Partly achieved"], figures["Achieved"]) == ("2", "1", "1")

@@ -100,7 +100,12 @@ def test_manager_reads_the_team_dashboard_its_narrative_and_downloads_a_table(
         r"team-\d+-framework_outcomes-\d{8}-\d{8}\.csv", download.value.suggested_filename
     )
     with open(download.value.path(), encoding="utf-8-sig", newline="") as csv_file:
-        header, first_row = list(csv.reader(csv_file))[:2]
+        rows = list(csv.reader(csv_file))
+    # The file says what it is, then an empty row, then the table.
+    about = dict(rows[: rows.index([])])
+    assert about["About this file"] == "Team dashboard: Hillside Team (Test Partnership)"
+    assert about["Period"].startswith("Last 12 months")
+    header, first_row = rows[rows.index([]) + 1 :][:2]
     assert header[:3] == ["Framework outcome", "Framework", "Outcomes that mattered"]
     figures = dict(zip(header, first_row, strict=True))
     assert figures["Framework outcome"] == "Seeing people"

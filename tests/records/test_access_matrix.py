@@ -31,10 +31,12 @@ from conversations.models import AgreedOutcome, Conversation, ConversationKind
 from frameworks.models import FrameworkOutcome, ScalePoint
 from records import services
 from records.models import Outcome, Person, Review
+from reports.models import SharedExample
 from tests.factories import (
     CaseloadEntryFactory,
     KeyPersonFactory,
     MembershipFactory,
+    SharedExampleFactory,
     UserFactory,
 )
 from tests.url_walk import Route, all_routes
@@ -90,6 +92,13 @@ class Foreign:
 # reach the foreign person's record, so refused roles must get a logged 404.
 Filler = Callable[[Foreign, Route], tuple]
 
+
+def shared_example(review: Review) -> SharedExample:
+    """The example in use shared from the review (a review has one at a time)."""
+    example = review.shared_examples.filter(withdrawn_at__isnull=True).first()
+    return example or SharedExampleFactory(review=review)
+
+
 RECORD_PARAMETERS: dict[str, Filler] = {
     "person_id": lambda f, route: (f.person.pk,),
     "outcome_id": lambda f, route: (f.outcome.pk,),
@@ -102,6 +111,8 @@ RECORD_PARAMETERS: dict[str, Filler] = {
     "user_id": lambda f, route: (f.practitioner.pk,),
     "table": lambda f, route: ("framework_outcomes",),
     "fmt": lambda f, route: ("csv",),
+    # A story from the foreign person's review, shared as an example.
+    "example_id": lambda f, route: (shared_example(f.review).pk,),
 }
 # Under frameworks/, ``outcome_id`` names a framework outcome, not a person's.
 FRAMEWORK_PARAMETERS: dict[str, Filler] = {
@@ -139,7 +150,14 @@ CONFIGURATION_PARAMETERS: dict[str, Filler] = {
     # The catch-all: asks for a person list the configuration site must not have.
     "url": lambda f, route: ("records/person/",),
 }
-PERSON_RECORD_PARAMETERS = {"person_id", "outcome_id", "review_id", "conversation_id", "agreed_id"}
+PERSON_RECORD_PARAMETERS = {
+    "person_id",
+    "outcome_id",
+    "review_id",
+    "conversation_id",
+    "agreed_id",
+    "example_id",
+}
 
 
 def parameters_for(route: Route) -> dict[str, Filler]:
@@ -509,7 +527,13 @@ def test_the_persons_own_practitioner_reaches_every_person_record_url(client, ro
 
 
 # Pages only a manager of the person's team reaches; anyone else gets a refused 404.
-MANAGERS_ONLY = {"person_subject_access", "person_subject_access_pdf", "person_subject_access_json"}
+MANAGERS_ONLY = {
+    "person_subject_access",
+    "person_subject_access_pdf",
+    "person_subject_access_json",
+    "example_share",
+    "example_withdraw",
+}
 
 
 def test_a_manager_of_the_persons_team_reaches_the_managers_only_urls(client, roles, foreign):

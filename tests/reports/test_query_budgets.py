@@ -139,8 +139,10 @@ def replicate(times: int) -> None:
 
 
 def rows_of(response) -> list[list[str]]:
+    """The table of a CSV download: the rows after the description and its empty row."""
     body = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(body)))
+    rows = list(csv.reader(io.StringIO(body)))
+    return rows[rows.index([]) + 1 :]
 
 
 def count(client, url: str) -> int:
