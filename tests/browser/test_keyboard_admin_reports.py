@@ -25,9 +25,9 @@ FRAMEWORK_OUTCOME_HEADER = [
     "Achieved",
     "Partly achieved",
     "Not achieved",
-    "Rated",
+    "Ratings given",
     "Achieved share",
-    "With two or more ratings",
+    "Ratings after the first",
     "Mean distance travelled",
 ]
 SCALE = "Met / partly met / not met"
@@ -122,7 +122,12 @@ def test_manager_reads_the_dashboard_and_its_narrative_and_downloads_a_table_by_
     header, first_row = rows[rows.index([]) + 1 :][:2]
     figures = dict(zip(header, first_row, strict=True))
     assert figures["Framework outcome"] == "Seeing people"
-    assert (figures["Rated"], figures["Partly achieved"], figures["Achieved"]) == ("2", "1", "1")
+    assert figures["Ratings given"] == "3"
+    assert (figures["Not achieved"], figures["Partly achieved"], figures["Achieved"]) == (
+        "1",
+        "1",
+        "1",
+    )
 
 
 def test_admin_creates_a_scale_and_a_framework_then_retires_an_outcome_by_keyboard(

@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from accounts.models import OrganisationRole
 from frameworks.models import FrameworkOutcome
 from records import services
 from records.models import CaseloadEntry, Person
@@ -109,7 +110,13 @@ def test_manager_reads_the_team_dashboard_its_narrative_and_downloads_a_table(
     assert header[:3] == ["Framework outcome", "Framework", "Outcomes that mattered"]
     figures = dict(zip(header, first_row, strict=True))
     assert figures["Framework outcome"] == "Seeing people"
-    assert (figures["Rated"], figures["Partly achieved"], figures["Achieved"]) == ("2", "1", "1")
+    # Three ratings in the last 12 months: Iris's two and Tom's one, one in each band.
+    assert figures["Ratings given"] == "3"
+    assert (figures["Not achieved"], figures["Partly achieved"], figures["Achieved"]) == (
+        "1",
+        "1",
+        "1",
+    )
 
 
 def test_admin_filters_the_organisation_report_by_team_and_period(
@@ -127,6 +134,51 @@ def test_admin_filters_the_organisation_report_by_team_and_period(
     expect(heading(page, "Organisation report, Last 12 months")).to_be_visible()
     expect(field(page, "Team")).to_have_value(str(roles.team.pk))
     by_outcome = page.get_by_role("table", name="By framework outcome")
-    # Two outcomes rated: fewer than five, so the count is not shown.
-    expect(by_outcome.get_by_role("row", name=re.compile("^Seeing people"))).to_contain_text("<5")
+    # Three ratings: no count from 1 to 4 is ever shown (cell-key perturbation).
+    row = by_outcome.get_by_role("row", name=re.compile("^Seeing people"))
+    expect(row).to_be_visible()
+    assert not {"1", "2", "3", "4"} & set(row.get_by_role("cell").all_inner_texts())
+    assert_accessible(page)
+
+
+def test_manager_shares_a_story_and_a_commissioner_reads_it_beside_the_figures(
+    page: Page, live_server, roles, rated
+):
+    sign_in(page, live_server, roles.manager)
+    iris = Person.objects.get(full_name="Iris Mackenzie")
+    page.goto(f"{live_server.url}/people/{iris.pk}/")
+    page.get_by_text("All reviews of this outcome, with what helped").click()
+    page.get_by_role("link", name=re.compile(r"^Share as an example")).last.click()
+    expect(page.get_by_role("heading", level=1, name=re.compile("Share a story"))).to_be_visible()
+    assert_accessible(page)
+
+    # Not agreed yet: nothing is shared, and the page says why.
+    field(page, "The example, as it may be shared").fill("Iris is back at the club in Leith.")
+    page.get_by_role("button", name="Share the example").click()
+    expect(page.get_by_text("Share a story only after the person has agreed.")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("checkbox", name=re.compile("The person agreed to their story")).check()
+    field(page, "How and when they agreed").fill("Asked at the review")
+    page.get_by_role("button", name="Share the example").click()
+    flagged = page.locator("#flagged-words")
+    expect(flagged).to_contain_text("Name: Iris")
+    expect(flagged).to_contain_text("Capitalised word: Leith")
+    assert_accessible(page)
+
+    field(page, "The example, as it may be shared").fill("She is back at the club each week.")
+    page.get_by_role("button", name="Share the example").click()
+    expect(page.get_by_text("The example is shared.")).to_be_visible()
+    expect(page.get_by_role("button", name="Withdraw the example")).to_be_visible()
+    assert_accessible(page)
+
+    commissioner = roles.manager
+    OrganisationRole.objects.create(user=commissioner, organisation=roles.team.organisation)
+    page.goto(f"{live_server.url}/reports/organisations/{roles.team.organisation.pk}/")
+    field(page, "Period").select_option(label="Last 12 months")
+    page.get_by_role("button", name="Show").click()
+    examples = page.locator(".shared-examples").first
+    expect(examples).to_contain_text("Seeing people")
+    expect(examples).to_contain_text("She is back at the club each week.")
+    expect(page.get_by_text("Iris Mackenzie")).to_have_count(0)
     assert_accessible(page)
