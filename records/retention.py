@@ -95,25 +95,28 @@ def person_anonymise(*, actor: Actor, person_id: int, today: datetime.date | Non
     people and communication details go; every piece of free text, in the record
     and in other apps' parts of it (``hooks.retention_anonymise``), becomes
     ``REMOVED``. Ratings, dates, statuses, framework links, themes, quality
-    criteria and caseloads stay, and the report tallies are not touched, so
-    every report figure stays the same. One audit event, with no personal data.
+    criteria and caseloads stay, and the reports count each record in the age
+    band it was counted in before, so every report figure stays the same. One
+    audit event, with no personal data.
     """
     today = today or timezone.localdate()
     person = Person.objects.select_for_update().filter(pk=person_id).first()
     if person is None or person_id not in expired_people(today):
         return False
-    # Plain UPDATEs: no outcomes_changing hook, so the tallies keep the age band
-    # the person's outcomes were counted in.
-    Person.objects.filter(pk=person.pk).update(
-        full_name=f"Anonymised record {person.pk}",
-        preferred_name="",
-        chi_number="",
-        date_of_birth=None,
-        engagement_channels=[],
-        **texts_removed(["communication_needs", "engagement_notes", "closed_reason"]),
-        anonymised_on=today,
-        version=person.version + 1,
-    )
+    # Inside outcomes_changing, so apps that count the outcomes keep what they need
+    # of the date of birth before it goes (the reports keep each record's age band):
+    # what they count is the same after as before.
+    with hooks.outcomes_changing(Outcome.objects.filter(person=person)):
+        Person.objects.filter(pk=person.pk).update(
+            full_name=f"Anonymised record {person.pk}",
+            preferred_name="",
+            chi_number="",
+            date_of_birth=None,
+            engagement_channels=[],
+            **texts_removed(["communication_needs", "engagement_notes", "closed_reason"]),
+            anonymised_on=today,
+            version=person.version + 1,
+        )
     KeyPerson.objects.filter(person=person).delete()
     Outcome.objects.filter(person=person).update(**texts_removed(OUTCOME_TEXT))
     Action.objects.filter(outcome__person=person).update(**texts_removed(ACTION_TEXT))
