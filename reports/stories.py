@@ -40,6 +40,9 @@ def team_narrative_groups(team: Team, period: Period, rollup: Rollup) -> list[Na
         under = [r for r in reviews if str(row.identity) in identities_of[r.outcome_id]]
         if under:
             groups.append(NarrativeGroup(row.name, under))
+    unlinked = [r for r in reviews if not identities_of[r.outcome_id]]
+    if unlinked:
+        groups.append(NarrativeGroup("Not linked to a framework outcome", unlinked))
     return groups
 
 

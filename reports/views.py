@@ -26,6 +26,7 @@ from .forms import (
     ShareExampleForm,
 )
 from .selectors import (
+    LIST_LIMIT,
     narrative_reviews,
     organisation_rollup,
     organisation_trend,
@@ -163,7 +164,13 @@ def team_dashboard_pdf(request: HttpRequest, team_id: int) -> HttpResponse:
     context = _team_context(request, team_id)
     dashboard = context["dashboard"]
     groups = team_narrative_groups(dashboard.team, context["period"], dashboard.rollup)
-    context.update(pdf=True, narrative_groups=groups)
+    shown = {r.pk for group in groups for r in group.reviews}
+    # The narrative lists the latest LIST_LIMIT reviews; the PDF says so when it is full.
+    context.update(
+        pdf=True,
+        narrative_groups=groups,
+        narrative_limited=LIST_LIMIT if len(shown) >= LIST_LIMIT else 0,
+    )
     _dashboard_viewed(request, context, "team dashboard PDF")
     services.narrative_viewed(
         actor=request.actor,

@@ -10,6 +10,8 @@ import re
 import openpyxl
 import pytest
 import weasyprint
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import OrganisationRole
 from audit.models import AuditEvent
@@ -295,3 +297,27 @@ def test_how_it_was_counted_is_in_short_plain_sentences(client, roles):
     # Short sentences: none longer than thirty words.
     sentences = [s for note in notes for s in re.split(r"(?<=\.) ", note)]
     assert max(len(s.split()) for s in sentences) <= 30, sentences
+
+
+def test_the_team_pdf_costs_the_same_queries_for_many_reviews(client, roles, build, pdf_html):
+    client.force_login(roles.manager)
+    url = f"/reports/teams/{roles.team.pk}/dashboard.pdf{PERIOD}"
+
+    def rate(n: int) -> None:
+        for i in range(n):
+            person = build.person(f"Person {i}")
+            build.outcome(person, "Seeing people", [(D(2025, 6, 1), 3, f"Went well {i}")])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    rate(2)
+    few = queries()
+    assert "the latest 50 reviews" not in pdf_html[-1]
+    rate(58)
+    assert queries() == few
+    # Sixty reviews: the PDF holds the latest fifty, and says so.
+    assert "newest first (the latest 50 reviews)" in pdf_html[-1]
+    assert pdf_html[-1].count('class="narrative-entry"') == 50

@@ -9,7 +9,9 @@ first and last days included) or anyhow (null bytes, unpaired surrogates,
 20,000 characters, 5,000-digit numbers, 2**31, negative numbers, choices never
 offered, fields left out). ``is_valid()`` answers True or False, never an
 exception; a refusal says why in words, and the report still has a period (and
-an organisation's filters, or the figure asked for) to show.
+an organisation's filters, or the figure asked for) to show. A manager's shared
+example (ShareExampleForm) is typed by hand: its words are flagged, never refused
+with an error, whatever they hold.
 """
 
 import datetime
@@ -18,7 +20,7 @@ import pytest
 from hypothesis import strategies as st
 
 from frameworks.models import FrameworkOutcome
-from reports.forms import NarrativeForm, OrganisationReportForm, PeriodForm
+from reports.forms import NarrativeForm, OrganisationReportForm, PeriodForm, ShareExampleForm
 from reports.periods import MAX_CUSTOM_DAYS, Period
 from tests.core.test_form_fuzz_kit import answers, assert_both_answers, posted, run_fuzz
 from tests.factories import OrganisationFactory, ThemeFactory
@@ -149,3 +151,30 @@ def test_a_custom_period_in_the_last_month_of_the_calendar_gets_an_answer(roles,
     December 9999 must not look for the month after it."""
     form = OrganisationReportForm(custom(start, end), organisation=roles.team.organisation)
     answers(form)
+
+
+def share_answers(form: ShareExampleForm) -> bool:
+    valid = answers(form)
+    # Flagging never fails on what was typed, whatever it is.
+    assert all(flag.kind and flag.words for flag in form.flags)
+    if valid and form.flags:
+        assert form.cleaned_data["checked"] and form.cleaned_data["flagged"] == form.flag_key
+    return valid
+
+
+def test_share_example_form_answers_any_input(db):
+    names = ["Iris Zebedee-Marchbanks", "Zibbity", "Ann (daughter)", "O'Neill"]
+    template = ShareExampleForm(
+        names=names,
+        initial={"text": "She is back at the lunch club.", "how_agreed": "At the review"},
+    )
+    outcomes = run_fuzz(
+        lambda typist: typist.fill(template),
+        lambda data: share_answers(ShareExampleForm(data, names=names)),
+        posted(template),
+        {"person_agreed": "on", "how_agreed": "Yes", "text": "Met Zibbity on 3/4/25."},
+        {"person_agreed": "on", "how_agreed": "Yes", "text": "(" * 5000 + "\ud800\x00"},
+        {"person_agreed": "on", "how_agreed": "Yes", "text": "x", "checked": "on"},
+        {"person_agreed": "on", "how_agreed": "Yes", "text": "She is well.", "flagged": "\x00"},
+    )
+    assert_both_answers(outcomes)

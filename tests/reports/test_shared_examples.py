@@ -303,10 +303,15 @@ def test_examples_cost_the_same_queries_however_many(roles, build, actor_as, man
             )
             manager.post(share_url(review), agreed(text=f"Example number {i}"))
 
-    def queries() -> tuple[int, str]:
+    organisation = roles.team.organisation
+    pdf_url = f"/reports/organisations/{organisation.pk}/report.pdf{PERIOD}"
+
+    def queries() -> tuple[list[int], str]:
         with CaptureQueriesContext(connection) as captured:
-            page = report_of(commissioner, roles.team.organisation)
-        return len(captured), page
+            page = report_of(commissioner, organisation)
+        with CaptureQueriesContext(connection) as pdf:
+            assert commissioner.get(pdf_url).status_code == 200
+        return [len(captured), len(pdf)], page
 
     share(1)
     few, page = queries()
@@ -316,3 +321,18 @@ def test_examples_cost_the_same_queries_however_many(roles, build, actor_as, man
     assert "Example number 7" in page
     assert many == few
     assert Review.objects.count() == 9
+
+
+def test_the_share_page_costs_the_same_queries_for_a_long_record(manager, roles, story, build):
+    person = story.outcome.person
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert manager.get(share_url(story)).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for n in range(20):
+        KeyPersonFactory(person=person, name=f"Helper Number{n}")
+        build.outcome(person, "Feeling safe", [(D(2025, 3, 1), 3, f"Review {n}")])
+    assert queries() == few
