@@ -133,7 +133,7 @@ def _team_context(request: HttpRequest, team_id: int) -> dict:
         "query": request.GET.urlencode(),
         "bands_chart": bar_chart(
             [(BAND_LABELS[b], r.current.bands[b]) for b in r.current.bands],
-            title="Latest rating of each outcome rated in the period",
+            title="Ratings given in the period, by band",
         ),
         "mattered_chart": bar_chart(
             [(row.name, row.mattered) for row in r.rows[:10] if row.mattered],
@@ -305,12 +305,10 @@ def _organisation_context(request: HttpRequest, organisation_id: int) -> dict:
         ],
         "rollup": r,
         "query": _without(request.GET, "teams_from"),
-        # Only the bands the table shows as numbers: a chart must not reveal a
-        # count the table withholds.
+        # The counts the table shows (protected), never the counts behind them.
         "bands_chart": bar_chart(
             [(label, int(cell)) for label, cell, _ in tables["bands"].rows[:-1] if cell.isdigit()],
-            title="Latest rating of each outcome rated in the period "
-            "(counts withheld in the table are left out)",
+            title="Ratings given in the period, by band",
         ),
     }
 

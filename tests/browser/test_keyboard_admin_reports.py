@@ -88,7 +88,7 @@ def test_manager_reads_the_dashboard_and_its_narrative_and_downloads_a_table_by_
 
     follow(page, page.get_by_role("link", name="Hillside Team"))
     expect(heading(page, "Team dashboard, This quarter")).to_be_visible()
-    expect(page.get_by_text("No outcomes were rated in this period.")).to_be_visible()
+    expect(page.get_by_text("No ratings were given in this period.")).to_be_visible()
     assert_accessible(page)
 
     # This quarter → Last quarter → Last 12 months, then Show.

@@ -70,7 +70,7 @@ def test_manager_reads_the_team_dashboard_its_narrative_and_downloads_a_table(
 
     page.get_by_role("link", name="Hillside Team").click()
     expect(heading(page, "Team dashboard, This quarter")).to_be_visible()
-    expect(page.get_by_text("No outcomes were rated in this period.")).to_be_visible()
+    expect(page.get_by_text("No ratings were given in this period.")).to_be_visible()
     assert_accessible(page)
 
     # Custom dates without the dates: the form says what is missing.

@@ -12,6 +12,7 @@ import pytest
 import weasyprint
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
 from accounts.models import OrganisationRole
 from audit.models import AuditEvent
@@ -321,3 +322,17 @@ def test_the_team_pdf_costs_the_same_queries_for_many_reviews(client, roles, bui
     # Sixty reviews: the PDF holds the latest fifty, and says so.
     assert "newest first (the latest 50 reviews)" in pdf_html[-1]
     assert pdf_html[-1].count('class="narrative-entry"') == 50
+
+
+def test_the_organisation_report_names_its_disclosure_method_and_one_term_for_ratings(
+    commissioner, roles, rated
+):
+    page = commissioner.get(f"/reports/organisations/{roles.team.organisation.pk}/{PERIOD}")
+    html = page.content.decode()
+    method = escape(disclosure_method())
+    assert f'<p id="disclosure-method">So that no one can be picked out: {method}</p>' in html
+    assert "&lt;5" not in html  # the old suppression's wording is gone
+    # The chart and the table say the same thing in the same words.
+    assert "Ratings given in the period, by band" in html
+    assert "<caption>Ratings given, by band</caption>" in html
+    assert "Latest rating of each outcome" not in html
