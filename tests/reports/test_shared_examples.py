@@ -5,7 +5,8 @@ organisation report shows it beside its framework outcome and theme, never whose
 import re
 
 import pytest
-from django.db import connection
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -13,12 +14,14 @@ from accounts.models import OrganisationRole, Role
 from audit.models import AuditEvent
 from records import services as record_services
 from records.models import Review
+from reports import services
 from reports.models import SharedExample
 from reports.stories import likely_identifiers
 from tests.factories import (
     KeyPersonFactory,
     MembershipFactory,
     OrganisationFactory,
+    SharedExampleFactory,
     TeamFactory,
     ThemeFactory,
     UserFactory,
@@ -336,3 +339,26 @@ def test_the_share_page_costs_the_same_queries_for_a_long_record(manager, roles,
         KeyPersonFactory(person=person, name=f"Helper Number{n}")
         build.outcome(person, "Feeling safe", [(D(2025, 3, 1), 3, f"Review {n}")])
     assert queries() == few
+
+
+def test_two_managers_sharing_at_once_leave_one_example(roles, story, actor_as):
+    """The second save finds the first (one example in use per review, in the database)."""
+    actor = actor_as(roles.manager)
+    organisation = roles.team.organisation
+    services.example_share(
+        actor=actor, review=story, organisation=organisation, text=EDITED, how_agreed="Yes"
+    )
+    with pytest.raises(ValidationError, match="already shared as an example"):
+        services.example_share(
+            actor=actor, review=story, organisation=organisation, text="Mine", how_agreed="Yes"
+        )
+    assert SharedExample.objects.count() == 1
+    created = AuditEvent.objects.filter(action="create", object_type="reports.sharedexample")
+    assert created.count() == 1
+
+
+def test_the_database_refuses_an_example_without_the_persons_agreement(roles, story):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SharedExampleFactory(review=story, person_agreed=False)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SharedExampleFactory(review=story, how_agreed="")
