@@ -216,6 +216,8 @@ def shared_examples(
         organisation=organisation,
         withdrawn_at__isnull=True,
         quarter_start__range=(quarter_start(period.start), period.end),
+        # Once a record's retention period ends its words go, shared ones too.
+        review__outcome__person__anonymised_on__isnull=True,
     ).only("pk", "text", "quarter_start", "review_id")
     if filters.team is not None:
         examples = examples.filter(review__outcome__person__caseload_entries__team=filters.team)

@@ -362,3 +362,12 @@ def test_the_database_refuses_an_example_without_the_persons_agreement(roles, st
         SharedExampleFactory(review=story, person_agreed=False)
     with pytest.raises(IntegrityError), transaction.atomic():
         SharedExampleFactory(review=story, how_agreed="")
+
+
+def test_an_anonymised_persons_example_is_no_longer_shown(roles, story, manager, commissioner):
+    manager.post(share_url(story), agreed())
+    person = story.outcome.person
+    person.anonymised_on = D(2026, 1, 1)
+    person.save(update_fields=["anonymised_on"])
+    assert EDITED not in report_of(commissioner, roles.team.organisation)
+    assert manager.get(share_url(story)).status_code == 404
