@@ -11,6 +11,7 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from records.models import Person
 from tests.browser.harness import assert_accessible, field, tab_to
 from tests.browser.test_framework_admin_journeys import expect_only_time_for_myself_retired
 from tests.browser.test_report_journeys import LUNCH_CLUB, heading, rated  # noqa: F401
@@ -199,3 +200,38 @@ def test_admin_creates_a_scale_and_a_framework_then_retires_an_outcome_by_keyboa
     follow(page, page.get_by_role("button", name="Retire Time for myself"))
 
     expect_only_time_for_myself_retired(page)
+
+
+@pytest.mark.usefixtures("rated")
+def test_manager_shares_and_withdraws_an_example_by_keyboard(page: Page, roles):
+    sign_in_by_keyboard(page, roles.manager.username)
+    iris = Person.objects.get(full_name="Iris Mackenzie")
+    page.goto(f"/people/{iris.pk}/")
+    all_reviews = page.get_by_text("All reviews of this outcome, with what helped")
+    tab_to(page, all_reviews)
+    page.keyboard.press("Enter")
+    follow(page, page.get_by_role("link", name=re.compile(r"^Share as an example")).last)
+    expect(page.get_by_role("heading", level=1, name=re.compile("Share a story"))).to_be_visible()
+
+    tab_to(page, page.get_by_role("checkbox", name=re.compile("The person agreed")))
+    page.keyboard.press("Space")
+    type_into(page, field(page, "How and when they agreed"), "Asked at the review")
+    text = field(page, "The example, as it may be shared")
+    tab_to(page, text)
+    page.keyboard.press("Control+A")
+    page.keyboard.type("She met Morag at the club.")
+    follow(page, page.get_by_role("button", name="Share the example"))
+    expect(page.locator("#flagged-words")).to_contain_text("Capitalised word: Morag")
+    assert_accessible(page)
+
+    # Checked: Morag is a volunteer at every club, and names no one.
+    tab_to(page, page.get_by_role("checkbox", name=re.compile("I have checked the flagged")))
+    page.keyboard.press("Space")
+    follow(page, page.get_by_role("button", name="Share the example"))
+    expect(page.get_by_text("The example is shared.")).to_be_visible()
+    assert_accessible(page)
+
+    follow(page, page.get_by_role("button", name="Withdraw the example"))
+    expect(page.get_by_text("The example is withdrawn")).to_be_visible()
+    expect(page.get_by_role("button", name="Share the example")).to_be_visible()
+    assert_accessible(page)
