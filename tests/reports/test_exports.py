@@ -250,6 +250,7 @@ def test_the_organisation_report_pdf_is_audited_and_fits_the_page(
     text = page_text(document)
     assert "Organisation report, 1 Jan 2025 to 31 Dec 2025" in text
     assert "By framework outcome" in text and "Seeing people" in text
+    assert "Over the last eight quarters" in text
     assert disclosure_method()[:40] in text
     assert not (wide := overflowing(document)), "\n".join(wide)
     # Nobody is named in an organisation report.
