@@ -10,12 +10,14 @@ organisation's records (teams, matches, duplicates) is for ``interop.services``.
 import csv
 import datetime
 import io
+import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from common.dates import HAPPENED
-from records.chi import chi_normalise, chi_problem
+from records.chi import CHI_LENGTH, chi_normalise, chi_problem
 from records.models import EngagementChannel
 
 # The columns a file may have, in the order the example file gives them.
@@ -36,6 +38,18 @@ LIST_SEPARATOR = ";"
 # (a few MB that unpack to millions of rows) would hold in memory.
 MAX_ROWS = 500_000
 MAX_CELL_LENGTH = {"full_name": 200, "preferred_name": 100, "communication_needs": 5000}
+KEY_PERSON_LENGTH = {"name": 200, "relationship": 100}
+# What a workbook may unpack to: a few times what a workbook of MAX_ROWS people
+# written by Excel holds, and little enough that a small file crafted to unpack
+# to gigabytes (a "zip bomb") is refused before any of it is read.
+MAX_UNPACKED_BYTES = 128 * 1024 * 1024
+# Delimiters a spreadsheet may have saved a CSV file with, in the order tried:
+# a semicolon where a comma is the decimal mark, a tab for "Unicode text".
+DELIMITERS = (",", ";", "\t")
+# A cell starting with one of these is run as a formula by a spreadsheet; no
+# name starts so, and no cell of a people file should hold a formula.
+FORMULA_STARTS = ("=", "+", "-", "@")
+NAME_COLUMNS = ("full_name", "preferred_name")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 CHANNEL_WORDS = {c.value: c.value for c in EngagementChannel} | {
     c.value.replace("_", " "): c.value for c in EngagementChannel
@@ -82,7 +96,18 @@ class PersonRow:
 
 
 def _column_key(heading: object) -> str:
-    return str(heading or "").strip().lower().replace(" ", "_").replace("-", "_")
+    return "_".join(str(heading or "").lower().replace("-", " ").split())
+
+
+def _odd_characters(value: str, *, one_line: bool) -> str | None:
+    """What is wrong with the characters of ``value``, if anything: control
+    characters (a NUL the database cannot store, say), and line breaks in a name."""
+    for character in value:
+        if character in "\n\r\u2028\u2029\x85" and one_line:
+            return "A name must be on one line; this one has a line break in it."
+        if unicodedata.category(character) == "Cc" and character not in "\t\n\r\x85":
+            return f"This holds a control character (U+{ord(character):04X}); type it again."
+    return None
 
 
 def _split(value: str) -> list[str]:
@@ -115,6 +140,19 @@ def _key_people(value: str) -> list[tuple[str, str]]:
     return people
 
 
+def _key_people_problem(people: list[tuple[str, str]]) -> str | None:
+    for name, relationship in people:
+        for what, value in (("name", name), ("relationship", relationship)):
+            if len(value) > KEY_PERSON_LENGTH[what]:
+                return f"A key person's {what} is longer than {KEY_PERSON_LENGTH[what]} characters."
+        if name.startswith(FORMULA_STARTS):
+            return (
+                f"“{name[:40]}” starts with “{name[0]}”, which a spreadsheet would take "
+                "for a formula; no name starts so. Correct it in the file."
+            )
+    return None
+
+
 def _text(value: object) -> str:
     if value is None:
         return ""
@@ -134,6 +172,15 @@ def person_row(number: int, cells: dict[str, object]) -> tuple[PersonRow, list[P
     for column, limit in MAX_CELL_LENGTH.items():
         if len(text.get(column, "")) > limit:
             problem(column, f"This is longer than {limit} characters.")
+    for column, value in text.items():
+        if odd := _odd_characters(value, one_line=column != "communication_needs"):
+            problem(column, odd)
+        elif value.startswith("=") or (column in NAME_COLUMNS and value.startswith(FORMULA_STARTS)):
+            problem(
+                column,
+                f"“{value[:40]}” starts with “{value[0]}”, which a spreadsheet would take "
+                "for a formula; no name starts so. Correct it in the file.",
+            )
     row = PersonRow(row=number, full_name=text.get("full_name", ""))
     if not row.full_name:
         problem("full_name", "The person's full name is missing.")
@@ -148,13 +195,22 @@ def person_row(number: int, cells: dict[str, object]) -> tuple[PersonRow, list[P
             except ValueError:
                 problem(
                     "date_of_birth",
-                    f"“{_text(raw)[:40]}” is not a date: write it as 1950-03-31 or 31/03/1950.",
+                    f"“{_text(raw)[:40]}” is "
+                    + (
+                        "a number, not a date (a spreadsheet keeps dates as numbers): format "
+                        "the column as dates, or write it as 1950-03-31 or 31/03/1950."
+                        if isinstance(raw, int | float) and not isinstance(raw, bool)
+                        else "not a date: write it as 1950-03-31 or 31/03/1950."
+                    ),
                 )
             else:
                 if out_of_range := HAPPENED.problem(row.date_of_birth):
                     problem("date_of_birth", out_of_range)
                     row.date_of_birth = None
-    chi = chi_normalise(text.get("chi_number", ""))
+    chi = chi_normalise("".join(text.get("chi_number", "").replace("-", " ").split()))
+    if isinstance(cells.get("chi_number"), int | float) and len(chi) == CHI_LENGTH - 1:
+        # A number cell drops the leading 0 of a CHI number for someone born on the 1st to 9th.
+        chi = "0" + chi
     if chi:
         if chi_trouble := chi_problem(chi):
             problem("chi_number", chi_trouble)
@@ -174,6 +230,10 @@ def person_row(number: int, cells: dict[str, object]) -> tuple[PersonRow, list[P
                 f"“{str(bad)[:60]}” should be a name and, in brackets, who they are to "
                 "the person: Mary Brown (daughter).",
             )
+        else:
+            said = any(p.column == "key_people" for p in problems)
+            if not said and (trouble := _key_people_problem(row.key_people)):
+                problem("key_people", trouble)
     if "ways_of_communicating" in cells:
         words = [w.lower() for w in _split(text["ways_of_communicating"])]
         unknown = [w for w in words if w not in CHANNEL_WORDS]
@@ -216,48 +276,117 @@ def _header(cells: list[object]) -> list[str]:
     return names
 
 
-def _csv_rows(content: bytes) -> Iterator[list[str]]:
+def _decoded(content: bytes) -> str:
+    # "Unicode text" from Excel is UTF-16, which starts with its byte order mark.
+    if content[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     if b"\x00" in content[:65536]:
         raise FileRefused(
             "This file is not a CSV file: it holds binary data. Save the spreadsheet "
             "as “CSV UTF-8” or as an Excel workbook (.xlsx) and choose that file."
         )
     try:
-        text = content.decode("utf-8-sig")
+        return content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise FileRefused(
             "This file is not in the UTF-8 encoding (it may have been saved as “CSV” "
             "rather than “CSV UTF-8”), so names with accents would be garbled. Save it "
             "again as “CSV UTF-8” and choose that file."
         ) from error
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter that makes the first line a header with the required columns;
+    a comma when none does (the header is then refused with its own message)."""
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    for delimiter in DELIMITERS:
+        names = {_column_key(name.strip().strip('"')) for name in first_line.split(delimiter)}
+        if all(column in names for column in REQUIRED_COLUMNS):
+            return delimiter
+    return ","
+
+
+def _csv_rows(content: bytes) -> Iterator[list[str]]:
+    text = _decoded(content)
     try:
-        yield from csv.reader(io.StringIO(text, newline=""), strict=True)
+        yield from csv.reader(
+            io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=_delimiter(text), strict=True
+        )
     except csv.Error as error:
         raise FileRefused(f"The CSV file could not be read: {error}.") from error
 
 
+UNREADABLE_WORKBOOK = (
+    "This file could not be read as an Excel workbook (.xlsx). Open it in a "
+    "spreadsheet and save it again, as .xlsx or as “CSV UTF-8”."
+)
+# What openpyxl and the libraries under it raise for a damaged or crafted workbook.
+WORKBOOK_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    SyntaxError,  # xml.etree.ElementTree.ParseError
+    LookupError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    ArithmeticError,
+    OSError,
+    EOFError,
+)
+
+
+def _unpacked_size(content: bytes) -> int:
+    """What the workbook's parts add up to unpacked, as its directory says (zipfile
+    never unpacks a part past its stated size)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return sum(info.file_size for info in archive.infolist())
+
+
+def _values(number: int, cells) -> list[object]:
+    values = []
+    for column, cell in enumerate(cells, start=1):
+        if cell.data_type == "f":
+            raise FileRefused(
+                f"Row {number}, column {column} holds a formula. The file must hold "
+                "values only: copy the sheet and paste it as values, then save it."
+            )
+        values.append(cell.value)
+    return values
+
+
 def _xlsx_rows(content: bytes) -> Iterator[list[object]]:
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        if _unpacked_size(content) > MAX_UNPACKED_BYTES:
+            raise FileRefused(
+                f"This workbook unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB. "
+                "Save it as “CSV UTF-8”, or split it into smaller files."
+            )
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
-        raise FileRefused(
-            "This file could not be read as an Excel workbook (.xlsx). Open it in a "
-            "spreadsheet and save it again, as .xlsx or as “CSV UTF-8”."
-        ) from error
+    except (*WORKBOOK_ERRORS, InvalidFileException) as error:
+        raise FileRefused(UNREADABLE_WORKBOOK) from error
     try:
+        if not workbook.worksheets:
+            raise FileRefused("This workbook has no sheet of people in it.")
         sheet = workbook.worksheets[0]
-        for number, cells in enumerate(sheet.iter_rows(), start=1):
-            values = []
-            for column, cell in enumerate(cells, start=1):
-                if cell.data_type == "f":
-                    raise FileRefused(
-                        f"Row {number}, column {column} holds a formula. The file must hold "
-                        "values only: copy the sheet and paste it as values, then save it."
-                    )
-                values.append(cell.value)
-            yield values
+        # The size a sheet states for itself may be wrong or made up (a million
+        # columns in every row); read what it holds, no wider than the header.
+        sheet.reset_dimensions()
+        header = next(iter(sheet.iter_rows(min_row=1, max_row=1)), ())
+        header = _values(1, header)
+        yield header
+        named = [n for n, value in enumerate(header, start=1) if str(value or "").strip()]
+        # One column past the header, to notice a row with more cells than it names.
+        width = (named[-1] if named else 0) + 1
+        for number, cells in enumerate(sheet.iter_rows(min_row=2, max_col=width), start=2):
+            yield _values(number, cells)
+    except WORKBOOK_ERRORS as error:
+        raise FileRefused(UNREADABLE_WORKBOOK) from error
     finally:
         workbook.close()
 
@@ -271,6 +400,7 @@ def people_rows(content: bytes) -> Iterator[tuple[PersonRow | None, list[Problem
     file that cannot be read at all. Blank rows are passed over."""
     rows = _xlsx_rows(content) if is_workbook(content) else _csv_rows(content)
     header = None
+    people = 0
     for number, cells in enumerate(rows, start=1):
         if header is None:
             header = _header(list(cells))
@@ -281,6 +411,7 @@ def people_rows(content: bytes) -> Iterator[tuple[PersonRow | None, list[Problem
             )
         if not any(_text(c) for c in cells):
             continue
+        people += 1
         if len(cells) > len(header) and any(_text(c) for c in cells[len(header) :]):
             yield None, [Problem(number, "", "This row has more cells than the header names.")]
             continue
@@ -288,3 +419,5 @@ def people_rows(content: bytes) -> Iterator[tuple[PersonRow | None, list[Problem
         yield person_row(number, dict(zip(header, cells, strict=False)))
     if header is None:
         raise FileRefused("The file is empty: it has no header row and no people.")
+    if not people:
+        raise FileRefused("The file has a header row but no people under it.")

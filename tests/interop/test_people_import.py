@@ -401,3 +401,216 @@ def test_a_row_without_a_date_of_birth_column_matches_only_records_without_one(r
         ("add", None, []),
         ("update", undated.pk, ["CHI number"]),
     ]
+
+
+# Odd files a spreadsheet or another system may give ---------------------------------
+
+
+def read_as(organisation, content):
+    plan = check(organisation, content)
+    assert plan.problems == [], problems(plan)
+    return plan
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(
+            "full_name,teams\nAgnès Example,Hillside Team\n".encode("utf-16"), id="utf-16"
+        ),
+        pytest.param(
+            "full_name\tteams\nAgnès Example\tHillside Team\n".encode("utf-16"),
+            id="utf-16 tab-separated (Excel's Unicode text)",
+        ),
+        pytest.param(
+            "\ufefffull_name;teams;key_people\nAgnès Example;Hillside Team;"
+            '"Mary Example (daughter); Tom Neighbour (neighbour)"\n'.encode(),
+            id="semicolon-separated with a byte order mark",
+        ),
+        pytest.param(
+            "Full\u00a0Name, TEAMS \nAgnès Example,Hillside Team\n".encode(), id="header words"
+        ),
+    ],
+)
+def test_files_saved_by_other_spreadsheet_settings_read_the_same(organisation, content):
+    plan = read_as(organisation, content)
+    assert [(r.name, r.action) for r in plan.rows] == [("Agnès Example", "add")]
+
+
+def test_a_header_with_no_people_under_it_is_refused_not_ready_to_import(organisation):
+    for content in (csv_file(), csv_file("", ",,,,,,,"), workbook([["full_name", "teams"]])):
+        plan = check(organisation, content)
+        assert problems(plan) == ["The file has a header row but no people under it."]
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "words"),
+    [
+        ('"=HYPERLINK(""http://x.example"",""Agnes"")",,,,Hillside Team,,,', "full_name", "“=”"),
+        ("+Agnes,,,,Hillside Team,,,", "full_name", "“+”"),
+        ("-Agnes,,,,Hillside Team,,,", "full_name", "“-”"),
+        ("Agnes,@Nessie,,,Hillside Team,,,", "preferred_name", "“@”"),
+        ("Agnes,,,,Hillside Team,=cmd|' /C calc'!A0 (daughter),,", "key_people", "“=”"),
+        ("Agnes,,,,Hillside Team,,,=1+1", "communication_needs", "“=”"),
+    ],
+)
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_a_problem(organisation, row, column, words):
+    plan = check(organisation, csv_file(row))
+    assert [(p.row, p.column) for p in plan.problems] == [(2, column)], problems(plan)
+    assert words in plan.problems[0].message
+    assert "formula" in plan.problems[0].message
+
+
+def test_free_text_may_start_with_a_dash(organisation):
+    read_as(organisation, csv_file("Agnes,,,,Hillside Team,,,- hears on her left"))
+
+
+def test_a_nul_or_a_line_break_in_a_name_is_a_problem_never_a_server_error(organisation, system):
+    rows = [f"Person {n},,,,Hillside Team,,," for n in range(3)]
+    content = csv_file(
+        *rows, "Ag\x00nes,,,,Hillside Team,,,", '"Agnes\nExample",,,,Hillside Team,,,'
+    )
+    # The NUL well past the start, where a binary file would be noticed.
+    content = content.replace(b"Person 0,", b"Person 0" + b" " * 70000 + b",")
+    plan = check(organisation, content)
+    assert [(p.row, p.column) for p in plan.problems] == [(5, "full_name"), (6, "full_name")]
+    assert "control character (U+0000)" in plan.problems[0].message
+    assert "on one line" in plan.problems[1].message
+    with pytest.raises(ImportRefused):
+        people_import(actor=system, organisation=organisation, content=content)
+
+
+def test_a_key_person_too_long_for_the_record_is_a_problem(organisation, system):
+    content = csv_file(f"Agnes,,,,Hillside Team,Mary ({'x' * 101}),,")
+    plan = check(organisation, content)
+    assert problems(plan) == [
+        "Row 2, key_people: A key person's relationship is longer than 100 characters."
+    ]
+
+
+def test_chi_numbers_with_spaces_or_dashes_or_from_a_number_cell_are_read(organisation):
+    plan = read_as(
+        organisation,
+        csv_file("Agnes Example,,,140 348-2314,Hillside Team,,,"),
+    )
+    assert plan.added == 1
+    # A number cell drops the leading 0 of someone born on the 1st to the 9th.
+    content = workbook(
+        [["full_name", "chi_number", "teams"], ["Callum", 211611239, "Hillside Team"]]
+    )
+    people_import(actor=Actor.system(), organisation=organisation, content=content)
+    assert Person.objects.filter(chi_number=CALLUM_CHI).exists()
+
+
+def test_a_date_of_birth_as_a_number_cell_says_to_format_the_column(organisation):
+    content = workbook([["full_name", "date_of_birth", "teams"], ["Agnes", 17606, "Hillside Team"]])
+    (problem,) = check(organisation, content).problems
+    assert (problem.row, problem.column) == (2, "date_of_birth")
+    assert "“17606” is a number, not a date" in problem.message
+
+
+def workbook_with(replace: dict, drop: tuple = ()) -> bytes:
+    """A good workbook with some of its parts changed or left out."""
+    import zipfile
+
+    good = workbook([["full_name", "teams"], ["Agnes Example", "Hillside Team"]])
+    source, out = zipfile.ZipFile(io.BytesIO(good)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            if info.filename not in drop:
+                data = source.read(info.filename)
+                archive.writestr(info.filename, replace.get(info.filename, lambda d: d)(data))
+    return out.getvalue()
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+AGNES_CELL = b'<c r="A2" t="inlineStr"><is><t>Agnes Example</t></is></c>'
+
+DAMAGED_WORKBOOKS = {
+    "sheet cut short": ({SHEET: lambda d: d[: len(d) // 2]}, ()),
+    "a shared string that is not there": (
+        {SHEET: lambda d: d.replace(AGNES_CELL, b'<c r="A2" t="s"><v>99</v></c>')},
+        (),
+    ),
+    "a number that is not one": (
+        {SHEET: lambda d: d.replace(AGNES_CELL, b'<c r="A2" t="n"><v>abc</v></c>')},
+        (),
+    ),
+    "a NUL in the sheet": ({SHEET: lambda d: d.replace(b"Agnes", b"Ag&#0;nes")}, ()),
+    "styles cut short": ({"xl/styles.xml": lambda d: d[:50]}, ()),
+    "content types cut short": ({"[Content_Types].xml": lambda d: d[:30]}, ()),
+}
+
+
+@pytest.mark.parametrize("kind", DAMAGED_WORKBOOKS)
+def test_a_damaged_workbook_gets_a_message_never_a_server_error(organisation, kind):
+    replace, drop = DAMAGED_WORKBOOKS[kind]
+    plan = check(organisation, workbook_with(replace, drop))
+    assert len(plan.problems) == 1, problems(plan)
+    assert "could not be read as an Excel workbook" in plan.problems[0].message
+
+
+def test_a_workbook_with_no_sheet_gets_a_message(organisation):
+    import re
+
+    content = workbook_with(
+        {"xl/workbook.xml": lambda d: re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", d)}
+    )
+    assert problems(check(organisation, content)) == ["This workbook has no sheet of people in it."]
+
+
+def test_a_small_workbook_that_unpacks_to_too_much_is_refused_before_reading(
+    organisation, monkeypatch
+):
+    import interop.people_file
+
+    monkeypatch.setattr(interop.people_file, "MAX_UNPACKED_BYTES", 1_000_000)
+    content = workbook_with(
+        {SHEET: lambda d: d.replace(b"<t>Agnes Example</t>", b"<t>" + b"A" * 2_000_000 + b"</t>")}
+    )
+    assert len(content) < 50_000
+    assert problems(check(organisation, content)) == [
+        "This workbook unpacks to more than 0 MB. Save it as “CSV UTF-8”, or split it into "
+        "smaller files."
+    ]
+
+
+def test_a_workbook_that_claims_a_million_columns_is_read_no_wider_than_its_header(
+    organisation,
+):
+    content = workbook_with(
+        {
+            SHEET: lambda d: d.replace(
+                b'<dimension ref="A1:B2" />', b'<dimension ref="A1:XFD1048576" />'
+            )
+        }
+    )
+    assert b"XFD1048576" in zipfile_part(content, SHEET)
+    plan = read_as(organisation, content)
+    assert plan.added == 1
+
+
+def test_a_workbook_whose_stated_size_is_too_small_still_has_every_row_read(organisation):
+    content = workbook(
+        [["full_name", "teams"], ["Agnes Example", "Hillside Team"], ["Callum", "Hillside Team"]]
+    )
+    content = workbook_with_parts(content, {SHEET: lambda d: d.replace(b"A1:B3", b"A1:A1")})
+    plan = read_as(organisation, content)
+    assert plan.added == 2
+
+
+def zipfile_part(content: bytes, name: str) -> bytes:
+    import zipfile
+
+    return zipfile.ZipFile(io.BytesIO(content)).read(name)
+
+
+def workbook_with_parts(content: bytes, replace: dict) -> bytes:
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            archive.writestr(info.filename, replace.get(info.filename, lambda d: d)(data))
+    return out.getvalue()
