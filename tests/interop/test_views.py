@@ -13,6 +13,7 @@ from tests.factories import (
     CaseloadEntryFactory,
     MembershipFactory,
     OrganisationFactory,
+    OrganisationRoleFactory,
     TeamFactory,
     UserFactory,
 )
@@ -59,10 +60,40 @@ def test_the_example_file_passes_its_own_check(roles, frameworks):
     assert plan.added == 2
 
 
-def test_practitioners_and_managers_cannot_import(client, roles):
-    for user in (roles.practitioner, roles.manager):
-        client.force_login(user)
-        assert client.get("/people/import/").status_code == 403
+ADMIN_PAGES = (
+    "/people/import/",
+    "/export/",
+    "/export/{org}/fhir/",
+    "/export/{org}/fhir/Patient.ndjson",
+)
+
+
+@pytest.mark.parametrize("who", ["practitioner", "manager", "organisation_manager"])
+@pytest.mark.parametrize("page", ADMIN_PAGES)
+def test_anyone_but_an_admin_gets_page_not_found_and_is_audited(client, roles, iris, who, page):
+    if who == "organisation_manager":
+        user = UserFactory(username="wide-manager")
+        OrganisationRoleFactory(user=user, organisation=roles.team.organisation)
+    else:
+        user = getattr(roles, who)
+    client.force_login(user)
+    url = page.format(org=roles.team.organisation_id)
+    response = client.get(url)
+    assert response.status_code == 404, url
+    assert "Iris" not in response.content.decode()
+    refused = AuditEvent.objects.get(action="access_denied")
+    assert (refused.actor, refused.object_type) == (user, "accounts.organisation")
+    assert not AuditEvent.objects.filter(action="export").exists()
+
+
+@pytest.mark.parametrize("who", ["practitioner", "manager"])
+def test_anyone_but_an_admin_posting_a_file_is_refused_before_it_is_read(client, roles, who):
+    client.force_login(getattr(roles, who))
+    response = client.post("/people/import/", {"file": upload(GOOD), "action": "import"})
+    assert response.status_code == 404
+    assert AuditEvent.objects.filter(action="access_denied").count() == 1
+    assert not AuditEvent.objects.filter(action__startswith="people_import").exists()
+    assert not Person.objects.filter(chi_number=AGNES_CHI).exists()
 
 
 def test_checking_a_file_lists_each_problem_and_saves_nothing(admin_client):
@@ -226,13 +257,6 @@ def test_an_admin_of_another_organisation_gets_nothing(client, roles, iris):
         response = client.get(url)
         assert response.status_code == 404, url
     assert not AuditEvent.objects.filter(action="export").exists()
-
-
-@pytest.mark.parametrize("who", ["practitioner", "manager"])
-def test_practitioners_and_managers_cannot_export_an_organisation(client, roles, iris, who):
-    client.force_login(getattr(roles, who))
-    url = f"/export/{roles.team.organisation_id}/fhir/Patient.ndjson"
-    assert client.get(url).status_code == 403
 
 
 def test_the_import_form_still_needs_its_csrf_token(roles):
