@@ -58,8 +58,9 @@ VACUUMED = (
     "reports_teamtally",
     "reports_teamoutcometally",
 )
-# Goals from the Reports issue, on the 2-core benchmark machine.
-DASHBOARD_GOAL_MS, DASHBOARD_GOAL_RATIO, REPORT_GOAL_MS = 50, 40, 1000
+# Goals from the reports issues, as ratios to the minimal view in the same run
+# (absolute times move with the machine).
+DASHBOARD_GOAL_RATIO, REPORT_GOAL_RATIO = 20, 300
 
 
 def prepare():
@@ -171,12 +172,10 @@ def main() -> None:
         )
     dashboard, report = results[pages[1][0]], results[pages[2][0]]
     print(
-        f"  goals: dashboard < {DASHBOARD_GOAL_MS} ms: "
-        f"{'met' if dashboard['median'] < DASHBOARD_GOAL_MS else 'MISSED'}; "
-        f"dashboard within {DASHBOARD_GOAL_RATIO}x minimal: "
+        f"  goals: dashboard within {DASHBOARD_GOAL_RATIO}x minimal: "
         f"{'met' if dashboard['median'] < DASHBOARD_GOAL_RATIO * minimal else 'MISSED'}; "
-        f"organisation report < {REPORT_GOAL_MS} ms: "
-        f"{'met' if report['median'] < REPORT_GOAL_MS else 'MISSED'}"
+        f"organisation report within {REPORT_GOAL_RATIO}x minimal: "
+        f"{'met' if report['median'] < REPORT_GOAL_RATIO * minimal else 'MISSED'}"
     )
     for name, r in list(results.items())[1:3]:
         print(f"\n  slowest queries of the {name}:")

@@ -6,6 +6,7 @@ of their own, and shares and means are worked out from the counts shown. A
 team's own dashboard shows exact counts.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from frameworks.models import Band
@@ -168,19 +169,39 @@ def comparison_table(current: Summary, previous: Summary, *, suppress: bool) -> 
     )
 
 
-def team_by_outcome_table(data: TeamByOutcome) -> Table:
-    """Teams (rows) by framework outcome (columns), always perturbed: organisation level."""
-    identities = [str(r.identity) for r in data.identities]
-    rows = []
-    for team, name in data.teams:
-        counts = [data.counts.get((team, i), Count()) for i in identities]
+class _GridRows(Sequence):
+    """The team-by-framework-outcome table's rows, each made when it is read: the page
+    shows 50 teams of thousands, and a downloaded table reads them all in turn."""
+
+    def __init__(self, data: TeamByOutcome) -> None:
+        self.data = data
+        self.identities = [str(r.identity) for r in data.identities]
+
+    def __len__(self) -> int:
+        return len(self.data.teams)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._row(i) for i in range(*index.indices(len(self)))]
+        return self._row(range(len(self))[index])
+
+    def _row(self, i: int) -> list[str]:
+        team, name = self.data.teams[i]
+        counts = [self.data.counts.get((team, identity), Count()) for identity in self.identities]
         total = sum(counts, Count())
-        rows.append([name, *[str(perturbed(c)) for c in counts], str(perturbed(total))])
+        return [name, *[str(perturbed(c)) for c in counts], str(perturbed(total))]
+
+
+def team_by_outcome_table(data: TeamByOutcome) -> Table:
+    """Teams (rows) by framework outcome (columns), always perturbed: organisation level.
+
+    Each cell and each team's total is perturbed on its own, so a row is made only
+    when it is read (``_GridRows``)."""
     return Table(
         "team_by_outcome",
         "Outcomes that mattered, by team and framework outcome",
         ["Team", *[r.name for r in data.identities], "All"],
-        rows,
+        _GridRows(data),
     )
 
 

@@ -833,11 +833,15 @@ def stored_rows(
             f"FROM {model._meta.db_table} "
             f"WHERE organisation_id = %s AND team = %s AND start <= %s{age_filter} "
             "AND (scope = %s OR figure = %s OR (figure = %s AND scope LIKE %s)) "
+            # Only outcomes that mattered are counted while active; every other
+            # figure belongs to its month, so earlier months are not read.
+            "AND (CASE WHEN figure = %s THEN until >= %s ELSE start >= %s END) "
             f"GROUP BY {columns}"
         )
         params = [start, before, before_end, start] * 2 + [organisation_id, team, end]
         params += [age] if age else []
-        return sql, [*params, headline, MATTERED, RATED, "outcome:%"]
+        params += [headline, MATTERED, RATED, "outcome:%", MATTERED, start, before]
+        return sql, params
 
     parts = [added_up(Tally)] if team == 0 else [added_up(TeamTally), added_up(TeamOutcomeTally)]
     with connection.cursor() as cursor:

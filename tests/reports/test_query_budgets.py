@@ -5,6 +5,7 @@ import datetime
 import io
 import itertools
 import tracemalloc
+from collections import Counter
 
 from django.core.management.color import no_style
 from django.db import connection
@@ -204,11 +205,14 @@ def test_reports_query_count_is_the_same_at_1000_and_100000_people(client, roles
         assert after < before * 1.5, (url, before, after)
     # dashboard, organisation report, narrative, reports home, dashboard to the day
     assert large == [9, 13, 10, 5, 12]
-    # Each person whose words the narrative showed is in the audit trail: 3, then 50.
-    seen = AuditEvent.objects.filter(object_type="reports.narrative").values_list(
-        "person_id", flat=True
+    # Each person whose words the narrative showed is in the audit trail, once per
+    # view: each view shows 50 reviews, a few people with two of them.
+    seen = Counter(
+        AuditEvent.objects.filter(object_type="reports.narrative").values_list(
+            "person_id", flat=True
+        )
     )
-    assert len(seen) == len(set(seen)) == 3 + 50
+    assert 2 * 45 <= sum(seen.values()) <= 2 * 50 and max(seen.values()) <= 2
     dashboard = client.get(pages[0]).content.decode()
     assert '<strong class="figure">100000</strong>' in dashboard
     bands = rows_of(client.get(f"/reports/organisations/{org}/export/bands.csv{PERIOD}"))
@@ -216,4 +220,4 @@ def test_reports_query_count_is_the_same_at_1000_and_100000_people(client, roles
     assert bands[-1][0] == "All ratings given"
     assert abs(int(bands[-1][1]) - 200_000) <= 2
     to_the_day = rows_of(client.get(pages[4].replace("/?", "/export/bands.csv?")))
-    assert to_the_day[-1] == ["All rated outcomes", "100000", "100%"]
+    assert to_the_day[-1] == ["All ratings given", "200000", "100%"]
