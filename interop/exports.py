@@ -49,8 +49,18 @@ def _resources(resource_type: str, person: Person, link: fhir.Linker) -> list[di
     return [plan] if plan else []
 
 
+# JSON leaves these as they are inside a string, but many readers (Python's
+# splitlines, JavaScript before ES2019) take them for line ends: escaped, a resource
+# typed with one in a name is still one line.
+LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
+
+
 def ndjson_line(resource: dict) -> str:
-    return json.dumps(resource, ensure_ascii=False, separators=(",", ":"))
+    """One resource as one line of NDJSON."""
+    line = json.dumps(resource, ensure_ascii=False, separators=(",", ":"))
+    for character, escaped in LINE_BREAKS.items():
+        line = line.replace(character, escaped)
+    return line
 
 
 def organisation_ndjson(

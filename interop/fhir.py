@@ -29,7 +29,8 @@ ID_NAMESPACE = uuid.UUID("6f0c4f0e-61a8-5d0b-9e36-6b8f8f3a8e01")
 # Scotland's Community Health Index number, by the OID other UK FHIR guides use for it.
 CHI_SYSTEM = "urn:oid:2.16.840.1.113883.2.1.3.2.4.16.53"
 LOINC = "http://loinc.org"
-PCO_CONCEPTS = "http://hl7.org/fhir/us/pco/CodeSystem/pco-concepts"
+# The PCO guide (STU 1) publishes its category codes under this "temporary" URL.
+PCO_CONCEPTS = "http://hl7.org/fhir/us/pco/CodeSystem/pco-concepts-temporary"
 GOAL_ACHIEVEMENT = "http://terminology.hl7.org/CodeSystem/goal-achievement"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 PCO_GAS_EXTENSION = "http://hl7.org/fhir/us/pco/StructureDefinition/pco-goal-attainment-scaling"
@@ -61,7 +62,15 @@ WHAT_MATTERS = {
     "coding": [{"system": PCO_CONCEPTS, "code": "what-matters", "display": "What Matters"}]
 }
 SURVEY = {"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}]}
+# A GAS goal's target measure (fixed by the PCO GAS goal profile); a rating is a
+# practitioner's follow-up score, the code PCO STU 1 gives a score recorded by staff
+# (it took 107332-9 out of the score observation's codes).
 GAS_MEASURE = {"system": LOINC, "code": "107332-9", "display": "Goal attainment scale - Reported"}
+GAS_SCORE = {
+    "system": LOINC,
+    "code": "107333-7",
+    "display": "Practitioner follow-up goal attainment scaling score",
+}
 
 # Goal.lifecycleStatus (http://hl7.org/fhir/goal-status) for each outcome status.
 LIFECYCLE = {
@@ -292,7 +301,7 @@ def observation(review: Review, outcome: Outcome, superseded: set[int], link: Li
             "meta": {"profile": PROFILES["GasObservation" if gas else "Observation"]},
             "status": observation_status(review, superseded),
             "category": [SURVEY],
-            "code": {"coding": [GAS_MEASURE]} if gas else _rating_on(scale),
+            "code": {"coding": [GAS_SCORE]} if gas else _rating_on(scale),
             "subject": link("Patient", "person", outcome.person_id),
             "focus": [link("Goal", "outcome", outcome.pk)],
             "effectiveDateTime": review.reviewed_on.isoformat(),

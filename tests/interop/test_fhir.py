@@ -87,6 +87,14 @@ ACTIVITY_STATUS = {
     "unknown",
     "entered-in-error",
 }
+# From the HL7 PCO guide, STU 1 (1.0.0): its category codes, the codes of a GAS score
+# observation, and the measure its GAS goal profile fixes.
+PCO_CATEGORIES = {
+    ("http://hl7.org/fhir/us/pco/CodeSystem/pco-concepts-temporary", code)
+    for code in ("person-centered", "what-matters", "well-being")
+}
+GAS_SCORE_CODES = {"112296-9", "107333-7", "107334-5", "107331-1"}
+GAS_GOAL_MEASURE = "107332-9"
 GAS_LOINC = {
     "LA34479-8": 2,
     "LA34480-6": 1,
@@ -105,6 +113,28 @@ def code_problems(resource: dict) -> list[str]:
         if value not in allowed:
             found.append(f"{kind}.{where} = {value!r}")
 
+    profiles = resource.get("meta", {}).get("profile", [])
+    pco = any("/us/pco/" in profile for profile in profiles)
+    if pco and kind in ("Goal", "CarePlan"):
+        # PCO slices category by its own codes: at least one must be there, and right.
+        pco_codings = [
+            (coding["system"], coding["code"])
+            for concept in resource.get("category", [])
+            for coding in concept.get("coding", [])
+            if "/us/pco/" in coding["system"]
+        ]
+        if not pco_codings:
+            found.append(f"{kind}.category has no PCO category")
+        for coding in pco_codings:
+            expect(coding, PCO_CATEGORIES, "category (PCO)")
+    if kind == "Goal" and any(p.endswith("pco-gas-goal-profile") for p in profiles):
+        for target in resource.get("target", []):
+            for coding in target.get("measure", {}).get("coding", []):
+                expect(coding["code"], {GAS_GOAL_MEASURE}, "target.measure")
+    if kind == "Observation" and any(p.endswith("pco-gas-score-observation") for p in profiles):
+        codes = {c["code"] for c in resource["code"].get("coding", []) if c["system"] == fhir.LOINC}
+        if not codes & GAS_SCORE_CODES:
+            found.append(f"{kind}.code {sorted(codes)} is not a PCO GAS score code")
     if kind == "Goal":
         expect(resource["lifecycleStatus"], GOAL_LIFECYCLE, "lifecycleStatus")
         for coding in resource.get("achievementStatus", {}).get("coding", []):
@@ -139,6 +169,24 @@ def test_the_code_check_catches_what_the_library_lets_through():
     }
     Goal.model_validate(goal)  # accepted by the library...
     assert code_problems(goal) == ["Goal.lifecycleStatus = 'finished'"]  # ...not by us
+
+
+def test_the_code_check_catches_a_pco_category_from_the_wrong_code_system():
+    goal = {
+        "resourceType": "Goal",
+        "meta": {"profile": ["http://hl7.org/fhir/us/pco/StructureDefinition/pco-goal-profile"]},
+        "lifecycleStatus": "active",
+        "category": [
+            {
+                "coding": [
+                    {"system": "http://hl7.org/fhir/us/pco/CodeSystem/x", "code": "what-matters"}
+                ]
+            }
+        ],
+    }
+    assert code_problems(goal) == [
+        "Goal.category (PCO) = ('http://hl7.org/fhir/us/pco/CodeSystem/x', 'what-matters')"
+    ]
 
 
 def gas_scale(organisation):
@@ -351,7 +399,15 @@ def test_ratings_are_observations_and_a_correction_amends_the_original(roles, ri
             "display": "Less than expected",
         },
     ]
-    assert correction["code"] == {"coding": [fhir.GAS_MEASURE]}
+    assert correction["code"] == {
+        "coding": [
+            {
+                "system": "http://loinc.org",
+                "code": "107333-7",
+                "display": "Practitioner follow-up goal attainment scaling score",
+            }
+        ]
+    }
     assert by_status["final"]["valueCodeableConcept"]["coding"][0]["code"] == "LA34480-6"
     assert original["meta"]["profile"][-1].endswith("pco-gas-score-observation")
 
@@ -455,3 +511,17 @@ def test_organisation_files_refer_across_files_by_type_and_id(roles, rich_person
     assert goal["subject"] == {
         "reference": f"Patient/{fhir.resource_id('person', rich_person['person'].pk)}"
     }
+
+
+def test_a_line_break_typed_into_a_name_leaves_one_resource_a_line(roles, person):
+    person.full_name = "Iris\u2028Mackenzie\x85"
+    person.preferred_name = "Iris\u2029"
+    person.save()
+    body = b"".join(
+        organisation_ndjson(
+            actor=Actor.system(), organisation=roles.team.organisation, resource_type="Patient"
+        )
+    ).decode()
+    # However a reader splits lines, each line is one whole resource.
+    (line,) = body.splitlines()
+    assert json.loads(line)["name"][0]["text"] == "Iris\u2028Mackenzie\x85"
