@@ -78,18 +78,22 @@ def organisation_ndjson(
     link = fhir.Linker(in_bundle=False)
     done = 0
     for people in organisation_people_batches(organisation):
-        lines = [
-            ndjson_line(resource)
-            for person in people
-            for resource in _resources(resource_type, person, link)
-        ]
-        audit_record_each(
-            actor=actor,
-            action="export",
-            person_ids=[person.pk for person in people],
-            on=organisation,
-            summary=f"Exported as FHIR NDJSON ({resource_type})",
-        )
+        lines, sent = [], []
+        for person in people:
+            resources = _resources(resource_type, person, link)
+            if resources:
+                # Only those with something in this file: a person without
+                # outcomes has left in the Patient file, not the Goal file.
+                sent.append(person.pk)
+                lines.extend(ndjson_line(resource) for resource in resources)
+        if sent:
+            audit_record_each(
+                actor=actor,
+                action="export",
+                person_ids=sent,
+                on=organisation,
+                summary=f"Exported as FHIR NDJSON ({resource_type})",
+            )
         done += len(people)
         if progress:
             progress(done)

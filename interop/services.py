@@ -221,7 +221,10 @@ def _plan(
     except FileRefused as refused:
         plan.problems.append(Problem(0, "", refused.message))
         return plan, planned, None
-    teams = {_name_key(t.name): t for t in Team.objects.filter(organisation=organisation)}
+    # Team names are unique as typed, not as a file may spell them (capitals, spaces).
+    teams: dict[str, list[Team]] = defaultdict(list)
+    for team in Team.objects.filter(organisation=organisation).order_by("name"):
+        teams[_name_key(team.name)].append(team)
     with_key_people = any(row is not None and row.key_people is not None for row, _ in read)
     existing = _existing(organisation, with_key_people)
     seen_chi: dict[str, int] = {}
@@ -239,11 +242,19 @@ def _plan(
 
         team_ids = set()
         for team_name in row.teams:
-            team = teams.get(_name_key(team_name))
-            if team is None:
+            found = teams.get(_name_key(team_name), [])
+            exact = [t for t in found if t.name == team_name]
+            if len(found) > 1 and len(exact) != 1:
+                problem(
+                    "teams",
+                    f"“{team_name[:80]}” could be any of "
+                    + ", ".join(sorted(f"“{t.name}”" for t in found))
+                    + ": write the team's name exactly as it is spelt in the app.",
+                )
+            elif not found:
                 problem("teams", f"There is no team called “{team_name[:80]}” in {organisation}.")
             else:
-                team_ids.add(team.pk)
+                team_ids.add((exact or found)[0].pk)
         name_key = (_name_key(row.full_name), row.date_of_birth)
         if row.chi_number:
             if row.chi_number in seen_chi:

@@ -614,3 +614,11 @@ def workbook_with_parts(content: bytes, replace: dict) -> bytes:
             data = source.read(info.filename)
             archive.writestr(info.filename, replace.get(info.filename, lambda d: d)(data))
     return out.getvalue()
+
+
+def test_a_team_named_twice_but_for_capitals_must_be_spelt_exactly(roles, organisation):
+    TeamFactory(organisation=organisation, name="HILLSIDE TEAM")
+    plan = check(organisation, csv_file("Agnes,,,,hillside team,,,", "Callum,,,,Hillside Team,,,"))
+    assert [(p.row, p.column) for p in plan.problems] == [(2, "teams")]
+    assert "could be any of “HILLSIDE TEAM”, “Hillside Team”" in plan.problems[0].message
+    assert [r.name for r in plan.rows] == ["Callum"]

@@ -273,3 +273,61 @@ def test_the_import_form_still_needs_its_csrf_token(roles):
     )
     assert accepted.status_code == 302
     assert Person.objects.filter(chi_number=AGNES_CHI).exists()
+
+
+def test_the_check_page_closes_every_block_it_opens(admin_client):
+    page = admin_client.post(
+        "/people/import/", {"file": upload(GOOD), "action": "check"}
+    ).content.decode()
+    assert "What each row would do" in page
+    assert page.count("<div") == page.count("</div>")
+
+
+def test_an_admin_cannot_import_into_an_organisation_they_do_not_look_after(client, roles):
+    MembershipFactory(
+        user=roles.admin,
+        team=TeamFactory(organisation=OrganisationFactory(name="Second Partnership")),
+        role=Role.ADMIN,
+    )
+    stranger = OrganisationFactory(name="Stranger Partnership")
+    TeamFactory(organisation=stranger, name="Hillside Team")
+    client.force_login(roles.admin)
+    page = client.post(
+        "/people/import/",
+        {"file": upload(GOOD), "action": "import", "organisation": stranger.pk},
+    ).content.decode()
+    assert "Select a valid choice" in page
+    assert not Person.objects.filter(chi_number=AGNES_CHI).exists()
+    assert not AuditEvent.objects.filter(action__startswith="people_import").exists()
+
+
+def test_a_practitioner_of_another_organisation_cannot_export_a_person(client, roles, iris):
+    elsewhere = UserFactory(username="elsewhere")
+    MembershipFactory(
+        user=elsewhere,
+        team=TeamFactory(organisation=OrganisationFactory(name="Elsewhere")),
+        role=Role.PRACTITIONER,
+    )
+    client.force_login(elsewhere)
+    response = client.get(f"/people/{iris.pk}/fhir/")
+    assert response.status_code == 404
+    assert "Iris" not in response.content.decode()
+    assert AuditEvent.objects.filter(action="access_denied", actor=elsewhere).exists()
+    assert not AuditEvent.objects.filter(action="export").exists()
+
+
+def test_a_file_notes_as_exported_only_the_people_it_holds(admin_client, roles, iris, frameworks):
+    from common.actor import Actor
+    from records import services
+
+    zeb = CaseloadEntryFactory(team=roles.other_team, person__full_name="Zeb Shore").person
+    services.outcome_record(
+        actor=Actor(user=roles.practitioner, ip_address="10.0.0.7", path="/"),
+        person=iris,
+        what_matters="See my friends",
+    )
+    response = admin_client.get(f"/export/{roles.team.organisation_id}/fhir/Goal.ndjson")
+    assert len(ndjson(response)) == 1
+    exported = AuditEvent.objects.filter(action="export", object_type="accounts.organisation")
+    assert list(exported.values_list("person_id", flat=True)) == [iris.pk]
+    assert zeb.pk not in exported.values_list("person_id", flat=True)
