@@ -311,12 +311,21 @@ def _delimiter(text: str) -> str:
 
 def _csv_rows(content: bytes) -> Iterator[list[str]]:
     text = _decoded(content)
+    reader = csv.reader(
+        io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=_delimiter(text), strict=True
+    )
+    # The line the unreadable row starts on: an unclosed quotation mark is only
+    # noticed at the end of the file, far from where it was typed.
+    started = 1
     try:
-        yield from csv.reader(
-            io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=_delimiter(text), strict=True
-        )
+        for cells in reader:
+            yield cells
+            started = reader.line_num + 1
     except csv.Error as error:
-        raise FileRefused(f"The CSV file could not be read: {error}.") from error
+        raise FileRefused(
+            f"The file cannot be read as CSV from line {started} on ({error}): a quotation "
+            "mark there may be missing or one too many, or a cell far too long."
+        ) from error
 
 
 UNREADABLE_WORKBOOK = (

@@ -525,3 +525,32 @@ def test_a_line_break_typed_into_a_name_leaves_one_resource_a_line(roles, person
     # However a reader splits lines, each line is one whole resource.
     (line,) = body.splitlines()
     assert json.loads(line)["name"][0]["text"] == "Iris\u2028Mackenzie\x85"
+
+
+def test_every_reference_between_the_organisation_files_finds_its_resource(roles, rich_person):
+    ids, references = set(), []
+
+    def collect(value):
+        if isinstance(value, dict):
+            if "reference" in value:
+                references.append(value["reference"])
+            for inner in value.values():
+                collect(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                collect(inner)
+
+    for resource_type in RESOURCE_TYPES:
+        body = b"".join(
+            organisation_ndjson(
+                actor=Actor.system(),
+                organisation=roles.team.organisation,
+                resource_type=resource_type,
+            )
+        )
+        for line in body.decode().split("\n")[:-1]:
+            resource = json.loads(line)
+            ids.add(f"{resource['resourceType']}/{resource['id']}")
+            collect(resource)
+    assert any(r.startswith("Observation/") for r in references)  # a correction's original
+    assert references and set(references) <= ids

@@ -622,3 +622,11 @@ def test_a_team_named_twice_but_for_capitals_must_be_spelt_exactly(roles, organi
     assert [(p.row, p.column) for p in plan.problems] == [(2, "teams")]
     assert "could be any of “HILLSIDE TEAM”, “Hillside Team”" in plan.problems[0].message
     assert [r.name for r in plan.rows] == ["Callum"]
+
+
+def test_an_unclosed_quotation_mark_is_found_by_the_line_it_starts_on(organisation):
+    rows = [f"Person {n},,,,Hillside Team,,," for n in range(5)]
+    content = csv_file(*rows[:2], '"Callum Sample,,,,Hillside Team,,,', *rows[2:])
+    (problem,) = check(organisation, content).problems
+    assert problem.message.startswith("The file cannot be read as CSV from line 4 on")
+    assert "quotation mark" in problem.message
