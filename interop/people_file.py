@@ -10,7 +10,7 @@ organisation's records (teams, matches, duplicates) is for ``interop.services``.
 import csv
 import datetime
 import io
-import unicodedata
+import re
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -99,14 +99,18 @@ def _column_key(heading: object) -> str:
     return "_".join(str(heading or "").lower().replace("-", " ").split())
 
 
+# Control characters (a NUL the database cannot store, say), but for a tab and
+# the line breaks that free text may hold; and the line breaks a name may not.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+LINE_BREAKS = re.compile("[\n\r\x85\u2028\u2029]")
+
+
 def _odd_characters(value: str, *, one_line: bool) -> str | None:
-    """What is wrong with the characters of ``value``, if anything: control
-    characters (a NUL the database cannot store, say), and line breaks in a name."""
-    for character in value:
-        if character in "\n\r\u2028\u2029\x85" and one_line:
-            return "A name must be on one line; this one has a line break in it."
-        if unicodedata.category(character) == "Cc" and character not in "\t\n\r\x85":
-            return f"This holds a control character (U+{ord(character):04X}); type it again."
+    """What is wrong with the characters of ``value``, if anything."""
+    if one_line and LINE_BREAKS.search(value):
+        return "A name must be on one line; this one has a line break in it."
+    if control := CONTROL_CHARACTERS.search(value):
+        return f"This holds a control character (U+{ord(control.group()):04X}); type it again."
     return None
 
 
