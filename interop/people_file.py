@@ -37,6 +37,9 @@ LIST_SEPARATOR = ";"
 # Far more than a partnership's caseload, and short of what a crafted workbook
 # (a few MB that unpack to millions of rows) would hold in memory.
 MAX_ROWS = 500_000
+# The most rows a spreadsheet has; blank rows up to it (formatted but empty, as
+# a spreadsheet may save them) are passed over.
+MAX_SHEET_ROWS = 1_048_576
 MAX_CELL_LENGTH = {"full_name": 200, "preferred_name": 100, "communication_needs": 5000}
 KEY_PERSON_LENGTH = {"name": 200, "relationship": 100}
 # What a workbook may unpack to: a few times what a workbook of MAX_ROWS people
@@ -418,13 +421,20 @@ def people_rows(content: bytes) -> Iterator[tuple[PersonRow | None, list[Problem
         if header is None:
             header = _header(list(cells))
             continue
-        if number > MAX_ROWS + 1:
+        if number > MAX_SHEET_ROWS:
+            # Blank rows cost little, but a row numbered in the billions would
+            # have a workbook hand over every blank row before it.
             raise FileRefused(
-                f"The file has more than {MAX_ROWS:,} rows of people. Split it into smaller files."
+                f"The file has more than {MAX_SHEET_ROWS:,} rows, more than a spreadsheet "
+                "can hold. Remove the empty rows at its end, or split it into smaller files."
             )
         if not any(_text(c) for c in cells):
             continue
         people += 1
+        if people > MAX_ROWS:
+            raise FileRefused(
+                f"The file has more than {MAX_ROWS:,} rows of people. Split it into smaller files."
+            )
         if len(cells) > len(header) and any(_text(c) for c in cells[len(header) :]):
             yield None, [Problem(number, "", "This row has more cells than the header names.")]
             continue

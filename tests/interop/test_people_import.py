@@ -630,3 +630,31 @@ def test_an_unclosed_quotation_mark_is_found_by_the_line_it_starts_on(organisati
     (problem,) = check(organisation, content).problems
     assert problem.message.startswith("The file cannot be read as CSV from line 4 on")
     assert "quotation mark" in problem.message
+
+
+def test_empty_formatted_rows_after_the_people_do_not_count_against_the_limit(
+    organisation, monkeypatch
+):
+    import interop.people_file
+
+    monkeypatch.setattr(interop.people_file, "MAX_ROWS", 2)
+    empty_rows = b"".join(b'<row r="%d" s="1" customFormat="1" />' % n for n in range(3, 2000))
+    content = workbook_with(
+        {SHEET: lambda d: d.replace(b"</sheetData>", empty_rows + b"</sheetData>")}
+    )
+    plan = read_as(organisation, content)
+    assert plan.added == 1
+
+
+def test_a_row_numbered_past_what_a_spreadsheet_holds_is_refused(organisation):
+    content = workbook_with(
+        {
+            SHEET: lambda d: (
+                d.replace(b'<row r="2">', b'<row r="1048577">')
+                .replace(b'r="A2"', b'r="A1048577"')
+                .replace(b'r="B2"', b'r="B1048577"')
+            )
+        }
+    )
+    (problem,) = check(organisation, content).problems
+    assert "more than 1,048,576 rows" in problem.message
