@@ -1,5 +1,6 @@
 """Forms for each stage of a conversation: short steps, plain words."""
 
+import uuid
 from collections.abc import Sequence
 
 from django import forms
@@ -16,7 +17,7 @@ from common.forms import (
     text_area,
 )
 from frameworks.models import FrameworkOutcome
-from records.forms import framework_outcome_choices
+from records.forms import framework_choices, framework_outcome_choices
 from records.services import next_review_check
 from records.submissions import SubmittedOnce
 from themes.models import Theme
@@ -53,13 +54,30 @@ class StartForm(SubmittedOnce):
     communication_support = text_area(
         "Communication support used", help_text="For example an interpreter, talking mats."
     )
+    framework = forms.ChoiceField(
+        label="The outcome framework that fits them",
+        required=False,
+        help_text="Agreeing an outcome offers only this framework's outcomes. It is kept "
+        "on their record for next time.",
+    )
 
-    def __init__(self, *args, person, **kwargs):
+    def __init__(self, *args, person, organisation_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["key_people"].queryset = person.key_people.all()
         self.fields["held_on"].initial = timezone.localdate()
         if not person.key_people.exists():
             del self.fields["key_people"]
+        self.fields["framework"].choices = [
+            ("", "Any of your organisation's frameworks"),
+            *framework_choices(organisation_ids),
+        ]
+        self.fields["framework"].initial = (
+            str(person.framework_lineage) if person.framework_lineage else ""
+        )
+
+    def clean_framework(self) -> uuid.UUID | None:
+        chosen = self.cleaned_data["framework"]
+        return uuid.UUID(chosen) if chosen else None
 
     def clean_key_people(self) -> list:
         return list(self.cleaned_data["key_people"] or [])
@@ -167,34 +185,74 @@ RiskFormSet = forms.formset_factory(RiskForm, extra=1, max_num=20)
 
 
 class AgreedOutcomeForm(SubmittedOnce):
+    """One agreed outcome on one screen: the person's words, everyone's part, one
+    framework outcome; what is rarely needed sits under "more"."""
+
     what_matters = text_area(
         "The agreed outcome", required=True, help_text="In the person's words, as they said it."
     )
     in_own_words = forms.BooleanField(
         label="These are the person's own words", required=False, initial=True
     )
-    why_it_matters = text_area("Why it matters to them")
-    framework_outcomes = IdMultipleChoiceField(
-        label="Framework outcomes it relates to",
-        queryset=FrameworkOutcome.objects.all(),
+    why_it_matters = text_area("Why it matters to them", rows=2)
+    framework_outcome = IdChoiceField(
+        label="Framework outcome it relates to",
+        queryset=FrameworkOutcome.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        empty_label="None yet",
+        help_text="Type its first letters to jump to it.",
     )
-    person_contribution = text_area("What the person will do")
-    family_contribution = text_area("What family and friends will do")
-    practitioner_contribution = text_area("What practitioners will do")
-    community_contribution = text_area("What the community will do")
+    person_contribution = text_area("What the person will do", rows=2)
+    family_contribution = text_area("What family and friends will do", rows=2)
+    practitioner_contribution = text_area("What practitioners will do", rows=2)
     next_review_on = date_field("Next review", allowed=PLANNED)
+    # Under "more"
+    also_relates_to = IdChoiceField(
+        label="Another framework outcome it relates to",
+        queryset=FrameworkOutcome.objects.none(),
+        required=False,
+        empty_label="None",
+    )
+    community_contribution = text_area("What the community will do", rows=2)
 
-    def __init__(self, *args, organisation_ids: Sequence[int], **kwargs):
+    MORE = ("also_relates_to", "community_contribution")
+
+    def __init__(self, *args, organisation_ids: Sequence[int], lineage=None, **kwargs):
+        initial = kwargs.get("initial") or {}
+        chosen = list(initial.pop("framework_outcomes", []) or [])
+        if chosen:
+            initial["framework_outcome"] = _pk(chosen[0])
+        if len(chosen) > 1:
+            initial["also_relates_to"] = _pk(chosen[1])
+        kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
-        self.fields["framework_outcomes"].queryset = FrameworkOutcome.objects.filter(
+        offered = FrameworkOutcome.objects.filter(
             category__framework__organisation__in=organisation_ids
         )
-        self.fields["framework_outcomes"].choices = framework_outcome_choices(organisation_ids)
+        choices = framework_outcome_choices(organisation_ids, lineage)
+        for name, empty in (("framework_outcome", "None yet"), ("also_relates_to", "None")):
+            self.fields[name].queryset = offered
+            self.fields[name].choices = [("", empty), *choices]
 
-    def clean_framework_outcomes(self):
-        return list(self.cleaned_data["framework_outcomes"])
+    @property
+    def main_fields(self):
+        return [self[name] for name in self.fields if name not in (*self.MORE, "submission")]
+
+    @property
+    def more_fields(self):
+        return [self[name] for name in self.MORE]
+
+    def clean(self):
+        data = super().clean()
+        chosen = [data.get("framework_outcome"), data.get("also_relates_to")]
+        data["framework_outcomes"] = list(dict.fromkeys(fo for fo in chosen if fo))
+        data.pop("framework_outcome", None)
+        data.pop("also_relates_to", None)
+        return data
+
+
+def _pk(value):
+    return getattr(value, "pk", value)
 
 
 class AgreeForm(VersionedForm):

@@ -127,10 +127,17 @@ def conversation_start(
     person_took_part: bool = True,
     key_people: Sequence[KeyPerson] = (),
     others: Sequence[ParticipantData] = (),
+    framework=None,
 ) -> Conversation:
-    """Start a draft conversation with the person and whoever else took part."""
+    """Start a draft conversation with the person and whoever else took part.
+
+    ``framework`` (a framework lineage), if given, is kept on the person's record as
+    the framework that fits them.
+    """
     if person.closed_on:
         raise ValidationError("This record is closed. Reopen it to start a conversation.")
+    if framework is not None:
+        person = records.person_framework_choose(actor=actor, person=person, lineage=framework)
     if kind not in ConversationKind.values:
         raise ValidationError({"kind": "Choose what kind of conversation this is."})
     dates_check(held_on=(held_on, HAPPENED))

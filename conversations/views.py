@@ -1,9 +1,11 @@
 """Conversation screens: start, the four stages (or a review), record, addenda."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from common.forms import (
@@ -39,7 +41,7 @@ from .forms import (
     StartForm,
     suggestion_choices,
 )
-from .models import Conversation, ConversationKind, Stage
+from .models import Conversation, ConversationKind, ParticipantKind, Stage
 from .selectors import (
     agreed_outcome_for_user,
     conversation_for_user,
@@ -87,6 +89,12 @@ def _after_save(request: HttpRequest, conversation: Conversation, next_stage: st
     if "leave" in request.POST:
         messages.success(request, "Your draft is saved. Pick it up from your home page.")
         return redirect("home")
+    if next_stage == Stage.AGREE and not conversation.agreed_outcomes.exists():
+        # Straight to agreeing the first possible outcome, if one was noted.
+        first = conversation.candidates.first()
+        if first is not None:
+            url = reverse("agreed_outcome_add", args=[conversation.pk])
+            return redirect(f"{url}?candidate={first.pk}")
     return redirect(STAGE_URLS[next_stage], conversation_id=conversation.pk)
 
 
@@ -109,7 +117,9 @@ def _shown_again(request: HttpRequest, result: SaveResult) -> VersionedForm:
 
 def conversation_start(request: HttpRequest, person_id: int) -> HttpResponse:
     person = person_for_user(request.user, person_id, edit=True)
-    form = StartForm(request.POST or None, person=person)
+    form = StartForm(
+        request.POST or None, person=person, organisation_ids=organisation_ids_of(person)
+    )
     others = OtherParticipantFormSet(request.POST or None, prefix="others")
     if request.method == "POST" and form.is_valid() and others.is_valid():
         key = submission_key(form)
@@ -260,7 +270,13 @@ def conversation_negotiate(request: HttpRequest, conversation_id: int) -> HttpRe
     return render(
         request,
         "conversations/negotiate.html",
-        {**_stage_context(conversation, Stage.NEGOTIATE), "form": form, "risks": risks},
+        {
+            **_stage_context(conversation, Stage.NEGOTIATE),
+            "form": form,
+            "risks": risks,
+            # Each view from the exchange, side by side, to negotiate between.
+            "perspectives": [p for p in conversation.participants.all() if p.what_matters],
+        },
     )
 
 
@@ -318,15 +334,20 @@ def agreed_outcome_edit(
     if agreed:
         initial = initial_from(
             agreed,
-            [name for name in AgreedOutcomeForm.base_fields if name != "submission"],
+            [
+                name
+                for name in AgreedOutcomeForm.base_fields
+                if name not in {"submission", "framework_outcome", "also_relates_to"}
+            ],
             framework_outcomes=list(agreed.framework_outcomes.all()),
         )
         action_initial = [initial_from(a, ActionForm.base_fields) for a in agreed.actions.all()]
     else:
         candidate = CandidateChoiceForm(request.GET, conversation=conversation).chosen()
-        initial = {}
+        # Why it matters, as the person said it when what matters was exchanged.
+        initial = {"why_it_matters": _persons_why(conversation)}
         if candidate:
-            initial = {"what_matters": candidate.statement}
+            initial["what_matters"] = candidate.statement
             if candidate.suggested_id:
                 initial["framework_outcomes"] = [candidate.suggested_id]
         action_initial = []
@@ -334,9 +355,19 @@ def agreed_outcome_edit(
         request.POST or None,
         initial=initial,
         organisation_ids=organisation_ids_of(conversation.person),
+        lineage=conversation.person.framework_lineage,
     )
-    actions = ActionFormSet(request.POST or None, prefix="actions", initial=action_initial)
-    if request.method == "POST" and form.is_valid() and actions.is_valid():
+    actions = _steps_formset(request, action_initial)
+    if request.method == "POST" and ("add_step" in request.POST or "remove_step" in request.POST):
+        # Adding or taking out a step row saves nothing: the page comes back with
+        # the rows changed (in place, by htmx, or as a whole page without JavaScript).
+        form = AgreedOutcomeForm(
+            initial={name: form[name].value() for name in form.fields},
+            organisation_ids=organisation_ids_of(conversation.person),
+            lineage=conversation.person.framework_lineage,
+        )
+        actions = _steps_rows_changed(request)
+    elif request.method == "POST" and form.is_valid() and actions.is_valid():
         key = submission_key(form)
         try:
             with saved_once(key):
@@ -361,7 +392,7 @@ def agreed_outcome_edit(
                 )
             else:
                 messages.success(request, "The agreed outcome is saved.")
-            return redirect("conversation_agree", conversation_id=conversation.pk)
+            return _after_agreed(request, conversation)
     _stage_viewed(request, conversation, "agreed outcome form")
     return render(
         request,
@@ -371,8 +402,76 @@ def agreed_outcome_edit(
             "form": form,
             "actions": actions,
             "agreed": agreed,
+            "next_candidate": _next_candidate(conversation, exclude=candidate_of(request)),
+            "agreed_count": conversation.agreed_outcomes.count(),
         },
     )
+
+
+def candidate_of(request: HttpRequest) -> str:
+    return request.GET.get("candidate", "")
+
+
+def _persons_why(conversation: Conversation) -> str:
+    person = next(
+        (p for p in conversation.participants.all() if p.kind == ParticipantKind.PERSON), None
+    )
+    return person.why if person else ""
+
+
+def _next_candidate(conversation: Conversation, *, exclude: str = ""):
+    """The first possible outcome from the exchange not yet agreed (by its words)."""
+    agreed = set(conversation.agreed_outcomes.values_list("what_matters", flat=True))
+    for candidate in conversation.candidates.all():
+        if candidate.statement not in agreed and str(candidate.pk) != exclude:
+            return candidate
+    return None
+
+
+def _after_agreed(request: HttpRequest, conversation: Conversation):
+    """Straight on: to the next possible outcome, to the record check, or back to the list."""
+    if "record" in request.POST:
+        try:
+            services.agree_save(
+                actor=request.actor,
+                conversation=conversation,
+                version=Conversation.objects.get(pk=conversation.pk).version,
+                not_agreed=conversation.not_agreed,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("conversation_agree", conversation_id=conversation.pk)
+        return redirect("conversation_record", conversation_id=conversation.pk)
+    following = _next_candidate(conversation)
+    if "next" in request.POST and following is not None:
+        return redirect(
+            f"{reverse('agreed_outcome_add', args=[conversation.pk])}?candidate={following.pk}"
+        )
+    return redirect("conversation_agree", conversation_id=conversation.pk)
+
+
+STEP_ROWS_MAX = 30
+# One empty row to start with; more one click away ("Add a step").
+AgreedSteps = forms.formset_factory(ActionForm, extra=1, can_delete=True, max_num=STEP_ROWS_MAX)
+
+
+def _steps_formset(request: HttpRequest, initial: list):
+    return AgreedSteps(request.POST or None, prefix="actions", initial=initial)
+
+
+def _steps_rows_changed(request: HttpRequest):
+    """The step rows as typed, with one more (``add_step``) or one taken out
+    (``remove_step`` = its number), unbound so nothing shows as an error yet."""
+    typed = ActionFormSet(request.POST, prefix="actions")
+    rows = []
+    for i, form in enumerate(typed.forms):
+        values = {name: form[name].value() or "" for name in ActionForm.base_fields}
+        if request.POST.get("remove_step") != str(i):
+            rows.append(values)
+    if "add_step" in request.POST and len(rows) < STEP_ROWS_MAX:
+        rows.append({})
+    rows_only = forms.formset_factory(ActionForm, extra=0, can_delete=True, max_num=STEP_ROWS_MAX)
+    return rows_only(prefix="actions", initial=rows)
 
 
 @require_POST

@@ -15,7 +15,7 @@ from common.forms import (
     rows_of,
     text_area,
 )
-from frameworks.models import FrameworkOutcome
+from frameworks.models import Framework, FrameworkOutcome, ScaleKind
 from frameworks.selectors import outcomes_for_recording
 
 from .models import EngagementChannel, OutcomeStatus
@@ -84,11 +84,26 @@ class KeyPersonForm(forms.Form):
 KeyPersonFormSet = forms.formset_factory(KeyPersonForm, extra=2, can_delete=True, max_num=30)
 
 
-def framework_outcome_choices(organisation_ids: Sequence[int]) -> list:
+def framework_choices(organisation_ids: Sequence[int]) -> list:
+    """The organisations' current frameworks, by lineage, named with who each is for."""
+    frameworks = (
+        Framework.objects.filter(
+            organisation__in=organisation_ids, retired_at__isnull=True, superseded_at__isnull=True
+        )
+        .order_by("name", "pk")
+        .values_list("lineage", "name", "audience")
+    )
+    return [(str(lineage), f"{name} ({audience})") for lineage, name, audience in frameworks]
+
+
+def framework_outcome_choices(organisation_ids: Sequence[int], lineage=None) -> list:
     """The organisations' current framework outcomes grouped as "framework: category",
-    in framework order."""
+    in framework order; only the framework of ``lineage`` when it is given."""
     groups: dict[str, list] = {}
-    for fo in outcomes_for_recording(organisation_ids):
+    offered = outcomes_for_recording(organisation_ids)
+    if lineage:
+        offered = offered.filter(category__framework__lineage=lineage)
+    for fo in offered:
         label = f"{fo.category.framework.name}: {fo.category.name}"
         groups.setdefault(label, []).append((fo.pk, fo.short_name))
     return list(groups.items())
@@ -140,15 +155,25 @@ class OutcomeForm(SubmittedOnce, VersionedForm):
     )
 
     def __init__(
-        self, *args, organisation_ids: Sequence[int], creating: bool = False, linked=(), **kwargs
+        self,
+        *args,
+        organisation_ids: Sequence[int],
+        creating: bool = False,
+        linked=(),
+        lineage=None,
+        gas: bool = True,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         # Only the frameworks of the organisations supporting the person, on the page
-        # and when the choice is checked.
+        # and when the choice is checked; only the person's own framework if they have one.
         self.fields["framework_outcomes"].queryset = FrameworkOutcome.objects.filter(
             category__framework__organisation__in=organisation_ids
         )
-        choices = framework_outcome_choices(organisation_ids)
+        choices = framework_outcome_choices(organisation_ids, lineage)
+        if not gas:
+            # The weight counts only on a Goal Attainment Scaling scale.
+            del self.fields["gas_weight"]
         # Links to a retired or superseded framework outcome stay on offer (and
         # ticked) for the outcome that has them, so saving never drops them.
         offered = {pk for _, group in choices for pk, _ in group}
@@ -169,6 +194,16 @@ class OutcomeForm(SubmittedOnce, VersionedForm):
 
     def clean_gas_weight(self):
         return self.cleaned_data["gas_weight"] or 1
+
+
+def uses_gas(organisation_ids: Sequence[int], lineage=None) -> bool:
+    """Whether any framework on offer rates on a Goal Attainment Scaling scale."""
+    offered = Framework.objects.filter(
+        organisation__in=organisation_ids, retired_at__isnull=True, superseded_at__isnull=True
+    )
+    if lineage:
+        offered = offered.filter(lineage=lineage)
+    return offered.filter(scale__kind=ScaleKind.GAS).exists()
 
     def clean_framework_outcomes(self):
         # ModelMultipleChoiceField checks existence; the grouped choices above also

@@ -30,6 +30,10 @@ class Person(models.Model):
     communication_needs = models.TextField(blank=True)
     engagement_channels = models.JSONField(default=list, blank=True)
     engagement_notes = models.TextField("how they prefer to be engaged", blank=True)
+    # The outcome framework that fits them (adults in the community, carers, care
+    # homes, or an organisation's own), by lineage so a new version still fits.
+    # Agreeing an outcome offers only its framework outcomes.
+    framework_lineage = models.UUIDField(null=True, blank=True)
     teams = models.ManyToManyField(Team, through="CaseloadEntry", related_name="people")
     closed_on = models.DateField(null=True, blank=True)
     closed_reason = models.TextField(blank=True)

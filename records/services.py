@@ -15,7 +15,7 @@ from audit.services import audit_record, audit_record_each, changes_between
 from common.actor import Actor
 from common.dates import HAPPENED, PLANNED, dates_check
 from common.errors import ConflictError
-from frameworks.models import FrameworkOutcome, RatingScale, ScalePoint
+from frameworks.models import Framework, FrameworkOutcome, RatingScale, ScalePoint
 from themes.selectors import themes_for_recording
 
 from . import hooks
@@ -897,3 +897,31 @@ def people_listed_viewed(*, actor: Actor, person_ids: Iterable[int], what: str) 
         person_ids=sorted(set(person_ids)),
         summary=f"Viewed {what}",
     )
+
+
+@transaction.atomic
+def person_framework_choose(*, actor: Actor, person: Person, lineage) -> Person:
+    """Keep on the record which outcome framework fits the person (by lineage):
+    one of the current frameworks of the organisations supporting them, or none."""
+    current = Person.objects.select_for_update().get(pk=person.pk)
+    if (
+        lineage is not None
+        and not Framework.objects.filter(
+            lineage=lineage, organisation_id__in=organisation_ids_of(current)
+        ).exists()
+    ):
+        raise ValidationError({"framework": "Choose one of your organisation's frameworks."})
+    if current.framework_lineage == lineage:
+        return current
+    before = current.framework_lineage
+    current.framework_lineage = lineage
+    current.version += 1
+    current.save(update_fields=["framework_lineage", "version", "updated_at"])
+    _person_audited(
+        actor,
+        current,
+        "update",
+        "Framework chosen",
+        changes=changes_between({"framework": before}, {"framework": lineage}),
+    )
+    return current

@@ -17,6 +17,7 @@ from audit.selectors import access_log_for_person
 from common.forms import apply_service_errors, initial_from, save_versioned
 from common.pdf import pdf_response
 from common.rating_chart import rating_chart
+from frameworks.models import ScaleKind
 
 from . import hooks, services, subject_access
 from .forms import (
@@ -33,6 +34,7 @@ from .forms import (
     TeamsForm,
     actions_from_formset,
     key_people_from_formset,
+    uses_gas,
 )
 from .models import OutcomeStatus
 from .progress import current_reviews, gas_rounds
@@ -354,8 +356,13 @@ def person_reopen(request: HttpRequest, person_id: int) -> HttpResponse:
 
 def outcome_add(request: HttpRequest, person_id: int) -> HttpResponse:
     person = person_for_user(request.user, person_id, edit=True)
+    organisation_ids = services.organisation_ids_of(person)
     form = OutcomeForm(
-        request.POST or None, organisation_ids=services.organisation_ids_of(person), creating=True
+        request.POST or None,
+        organisation_ids=organisation_ids,
+        creating=True,
+        lineage=person.framework_lineage,
+        gas=uses_gas(organisation_ids, person.framework_lineage),
     )
     actions = ActionFormSet(request.POST or None, prefix="actions")
     if request.method == "POST" and form.is_valid() and actions.is_valid():
@@ -397,6 +404,8 @@ def outcome_edit(request: HttpRequest, outcome_id: int) -> HttpResponse:
     form_kwargs = {
         "organisation_ids": services.organisation_ids_of(person),
         "linked": initial["framework_outcomes"],
+        "lineage": person.framework_lineage,
+        "gas": outcome.scale.kind == ScaleKind.GAS,
     }
     form = OutcomeForm(request.POST or None, initial=initial, **form_kwargs)
     form.rebind_kwargs = form_kwargs

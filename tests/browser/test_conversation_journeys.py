@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from frameworks.models import FrameworkOutcome
 from tests.browser.harness import assert_accessible, field, sign_in
 
 pytestmark = pytest.mark.browser
@@ -74,33 +75,48 @@ def test_practitioner_holds_a_first_conversation_and_records_two_agreed_outcomes
     risk.get_by_label("Safeguards").fill("A hob timer that switches itself off.")
     page.get_by_role("button", name="Save and continue").click()
 
-    # 3. Agree outcomes: the first one typed in, after a form error.
-    expect(page.get_by_role("heading", name="3. Agree outcomes")).to_be_visible()
-    expect(page.get_by_text("No outcomes agreed yet.")).to_be_visible()
+    # 3. Agree outcomes: straight to the possible outcome noted in the first stage,
+    # its framework outcome chosen, and why it matters carried over.
+    expect(page.get_by_role("heading", name="Add an agreed outcome")).to_be_visible()
+    expect(field(page, "The agreed outcome")).to_have_value(CANDIDATE)
+    expect(field(page, "Why it matters to them")).to_have_value(
+        "Cooking was always how she looked after her family."
+    )
+    expect(field(page, "Framework outcome it relates to")).to_have_value(
+        str(
+            FrameworkOutcome.objects.get(
+                short_name="Improved skills",
+                category__framework__name="Adults living in the community",
+            ).pk
+        )
+    )
     assert_accessible(page)
+    field(page, "What the person will do").fill("Practise with the hob timer.")
+    # Steps are one click away; a second one is added in place.
+    page.get_by_text("Steps towards it: what will happen, who and when").click()
+    page.get_by_role("button", name="Add a step").click()
+    steps = page.get_by_role("group", name="Step 2")
+    expect(steps).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("group", name="Step 1").get_by_label("What will happen").fill(
+        "Fit a hob timer."
+    )
+    steps.get_by_label("What will happen").fill("Cook soup with her son on Sunday.")
+    page.get_by_role("button", name="Save the agreed outcome").click()
+    expect(page.get_by_role("heading", name="3. Agree outcomes")).to_be_visible()
+    assert_accessible(page)
+
+    # The second one typed in, after a form error.
     page.get_by_role("link", name="Add an agreed outcome").click()
     expect(page.get_by_role("heading", name="Add an agreed outcome")).to_be_visible()
-    assert_accessible(page)
+    field(page, "The agreed outcome").fill("")
     page.get_by_role("button", name="Save the agreed outcome").click()
     expect(page.get_by_role("heading", name="Please check the form")).to_be_visible()
     expect(page.get_by_text("This field is required.")).to_be_visible()
     assert_accessible(page)
-
     field(page, "The agreed outcome").fill(FRIENDS)
-    page.get_by_label("Seeing people", exact=True).check()
+    field(page, "Framework outcome it relates to").select_option(label="Seeing people")
     field(page, "What the person will do").fill("Ring Jean to arrange a lift.")
-    page.get_by_role("button", name="Save the agreed outcome").click()
-    expect(page.get_by_role("heading", name="3. Agree outcomes")).to_be_visible()
-    assert_accessible(page)
-
-    # The second one from the possible outcome noted in the first stage.
-    # The candidate's words are visually hidden in the link, so Chromium names it
-    # "Agree this one : ..." with a space before the colon.
-    page.get_by_role("link", name=re.compile(rf"^Agree this one\s*: {CANDIDATE}$")).click()
-    expect(field(page, "The agreed outcome")).to_have_value(CANDIDATE)
-    expect(page.get_by_label("Improved skills", exact=True)).to_be_checked()
-    page.get_by_label("Feeling safe", exact=True).check()
-    field(page, "What the person will do").fill("Practise with the hob timer.")
     page.get_by_role("button", name="Save the agreed outcome").click()
     agreed = page.get_by_role("blockquote")
     expect(agreed).to_have_count(2)
@@ -137,13 +153,19 @@ def test_practitioner_saves_a_draft_and_picks_it_up_from_the_home_page(
 
     expect(page.get_by_text("Your draft is saved. Pick it up from your home page.")).to_be_visible()
     drafts = page.get_by_role("region", name="Conversations in progress")
-    expect(drafts).to_contain_text('at "Negotiate"')
+    expect(drafts).to_contain_text('left at "Exchange information"')
     assert_accessible(page)
 
-    drafts.get_by_role("link", name="First conversation with Iris Mackenzie").click()
-    expect(page.get_by_role("heading", name="2. Negotiate")).to_be_visible()
-    stages = page.get_by_role("navigation", name="Conversation stages")
-    expect(stages.get_by_text("Negotiate")).to_have_attribute("aria-current", "step")
-    assert_accessible(page)
-    stages.get_by_role("link", name="Exchange information").click()
+    # Picked up where it was left: the first stage, with what was typed.
+    drafts.get_by_role("link", name=re.compile("^First conversation with Iris Mackenzie")).click()
+    expect(page.get_by_role("heading", name="1. Exchange information")).to_be_visible()
     expect(iris.get_by_label("What matters to them")).to_have_value(THEIR_WORDS)
+    assert_accessible(page)
+
+    # A draft not to be finished is discarded, after a confirmation.
+    page.get_by_role("link", name="Discard this draft").click()
+    expect(page.get_by_role("heading", name="Discard this draft?")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Discard the draft").click()
+    expect(page.get_by_text("The draft has been discarded.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Iris Mackenzie", level=1)).to_be_visible()

@@ -58,7 +58,7 @@ def agreed_data(**extra):
         "what_matters": "I want my confidence back in the kitchen",
         "in_own_words": "on",
         "why_it_matters": "Cooking is how I look after Bill",
-        "framework_outcomes": [safe.pk],
+        "framework_outcome": safe.pk,
         "person_contribution": "Choose the recipes",
         "family_contribution": "Bill writes the shopping list",
         "practitioner_contribution": "OT visits on Tuesdays",
@@ -108,9 +108,11 @@ def test_a_first_conversation_from_start_to_recorded_outcomes(practitioner, role
             "risks-0-safeguards": "Cooker guard",
         },
     )
-    assert response.headers["Location"] == f"/conversations/{conversation.pk}/agree/"
-
+    # Straight on to agreeing the possible outcome noted in the first stage.
     candidate = conversation.candidates.get()
+    assert response.headers["Location"] == (
+        f"/conversations/{conversation.pk}/agree/add/?candidate={candidate.pk}"
+    )
     prefilled = text(
         practitioner.get(f"/conversations/{conversation.pk}/agree/add/?candidate={candidate.pk}")
     )

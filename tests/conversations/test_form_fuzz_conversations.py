@@ -182,7 +182,7 @@ def test_stage_forms_answer_any_input(frameworks, name):
     fuzz(
         template,
         lambda data: form_class(data, **keywords),
-        with_values(untouched, version=str(2**31), framework_outcomes=[OUT_OF_RANGE_ID]),
+        with_values(untouched, version=str(2**31), framework_outcome=OUT_OF_RANGE_ID),
         with_values(untouched, version="0", next_review_on="2025-02-29"),
     )
 

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from accounts.models import Organisation
 from common.dates import HAPPENED, PLANNED
-from frameworks.models import FrameworkOutcome
+from frameworks.models import FrameworkOutcome, ScaleKind
 from records import services
 from records.models import Outcome, Person, Review
 from tests.factories import CaseloadEntryFactory, KeyPersonFactory, ScalePointFactory
@@ -488,7 +488,8 @@ def check_outcome(s: Setting, url: str, form: dict) -> int:
         outcome = added or Outcome.objects.get(pk=s.outcome.pk)
         for name in OUTCOME_TEXT:
             assert getattr(outcome, name) == form[name].strip(), name
-        if "gas_weight" in form:
+        # The weight is asked for (and kept) only for a Goal Attainment Scaling scale.
+        if "gas_weight" in form and outcome.scale.kind == ScaleKind.GAS:
             assert outcome.gas_weight == int(form["gas_weight"] or 1)
         actions = list(outcome.actions.order_by("order").values_list(*ACTION_TEXT))
         assert actions == saved_rows(form, "actions", tuple(ACTION_TEXT))
