@@ -143,7 +143,8 @@ def _key_people(value: str) -> list[tuple[str, str]]:
         relationship = rest.rstrip(")").strip() if bracket else ""
         if not name.strip() or not relationship or not rest.endswith(")"):
             raise ValueError(part)
-        people.append((name.strip(), relationship))
+        if (name.strip(), relationship) not in people:  # the same person twice is one
+            people.append((name.strip(), relationship))
     return people
 
 

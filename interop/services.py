@@ -241,6 +241,7 @@ def _plan(
             plan.problems.append(Problem(number, column, message))
 
         team_ids = set()
+        problems_before = len(plan.problems)
         for team_name in row.teams:
             found = teams.get(_name_key(team_name), [])
             exact = [t for t in found if t.name == team_name]
@@ -270,7 +271,8 @@ def _plan(
                 )
                 continue
             seen_name[name_key] = row.row
-        if problems or len(team_ids) != len(row.teams):
+        # A team named twice in the cell is one team, not a problem.
+        if problems or len(plan.problems) > problems_before:
             continue
         problems_before = len(plan.problems)
         person_id = _match(row, existing, problem)

@@ -658,3 +658,18 @@ def test_a_row_numbered_past_what_a_spreadsheet_holds_is_refused(organisation):
     )
     (problem,) = check(organisation, content).problems
     assert "more than 1,048,576 rows" in problem.message
+
+
+def test_a_team_or_key_person_named_twice_in_a_row_is_imported_once(organisation, system):
+    plan = people_import(
+        actor=system,
+        organisation=organisation,
+        content=csv_file(
+            "Agnes Example,,,,Hillside Team; hillside team,"
+            "Mary Example (daughter); Mary Example (daughter),,"
+        ),
+    )
+    assert (plan.added, plan.problems) == (1, [])
+    agnes = Person.objects.get(full_name="Agnes Example")
+    assert list(agnes.teams.values_list("name", flat=True)) == ["Hillside Team"]
+    assert list(agnes.key_people.values_list("name", flat=True)) == ["Mary Example"]
