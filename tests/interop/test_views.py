@@ -331,3 +331,12 @@ def test_a_file_notes_as_exported_only_the_people_it_holds(admin_client, roles, 
     exported = AuditEvent.objects.filter(action="export", object_type="accounts.organisation")
     assert list(exported.values_list("person_id", flat=True)) == [iris.pk]
     assert zeb.pk not in exported.values_list("person_id", flat=True)
+
+
+def test_the_import_page_says_which_files_it_reads_and_what_a_cell_may_not_start_with(
+    admin_client,
+):
+    page = admin_client.get("/people/import/").content.decode()
+    assert "separated by commas, semicolons or tabs" in page
+    assert "UTF-16" in page
+    assert "no name with <code>+</code>, <code>-</code> or <code>@</code>" in page
