@@ -135,6 +135,16 @@ def _date(value: object) -> datetime.date:
     raise ValueError(text)
 
 
+def _looks_like_a_date_number(value: object) -> bool:
+    """A spreadsheet's date kept as a number (17606 is 14 March 1948), in a number
+    cell or written out as text in a CSV file."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int | float) or bool(
+        re.fullmatch(r"\d{4,5}(\.\d+)?", str(value).strip())
+    )
+
+
 def _key_people(value: str) -> list[tuple[str, str]]:
     """``Mary Brown (daughter); Tom Green (neighbour)`` as (name, relationship) pairs."""
     people = []
@@ -207,7 +217,7 @@ def person_row(number: int, cells: dict[str, object]) -> tuple[PersonRow, list[P
                     + (
                         "a number, not a date (a spreadsheet keeps dates as numbers): format "
                         "the column as dates, or write it as 1950-03-31 or 31/03/1950."
-                        if isinstance(raw, int | float) and not isinstance(raw, bool)
+                        if _looks_like_a_date_number(raw)
                         else "not a date: write it as 1950-03-31 or 31/03/1950."
                     ),
                 )

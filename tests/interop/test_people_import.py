@@ -673,3 +673,8 @@ def test_a_team_or_key_person_named_twice_in_a_row_is_imported_once(organisation
     agnes = Person.objects.get(full_name="Agnes Example")
     assert list(agnes.teams.values_list("name", flat=True)) == ["Hillside Team"]
     assert list(agnes.key_people.values_list("name", flat=True)) == ["Mary Example"]
+
+
+def test_a_date_of_birth_written_as_a_spreadsheet_number_in_a_csv_says_so_too(organisation):
+    (problem,) = check(organisation, csv_file("Agnes,,17606,,Hillside Team,,,")).problems
+    assert "“17606” is a number, not a date" in problem.message

@@ -340,3 +340,17 @@ def test_the_import_page_says_which_files_it_reads_and_what_a_cell_may_not_start
     assert "separated by commas, semicolons or tabs" in page
     assert "UTF-16" in page
     assert "no name with <code>+</code>, <code>-</code> or <code>@</code>" in page
+
+
+def test_an_admin_of_two_organisations_exports_each_with_only_its_own_people(client, roles, iris):
+    other = OrganisationFactory(name="Second Partnership")
+    far = TeamFactory(organisation=other, name="Far Team")
+    MembershipFactory(user=roles.admin, team=far, role=Role.ADMIN)
+    zeb = CaseloadEntryFactory(team=far, person__full_name="Zeb Far").person
+    client.force_login(roles.admin)
+    page = client.get("/export/").content.decode()
+    assert "Second Partnership" in page and "Test Partnership" in page
+    patients = ndjson(client.get(f"/export/{other.pk}/fhir/Patient.ndjson"))
+    assert [p["name"][0]["text"] for p in patients] == ["Zeb Far"]
+    exported = AuditEvent.objects.filter(action="export")
+    assert list(exported.values_list("person_id", flat=True)) == [zeb.pk]
