@@ -64,7 +64,7 @@ from records.quality import (
     review_prompts,
 )
 from reports import tallies
-from reports.models import KEY, OPEN, Tally, TeamOutcomeTally, TeamTally
+from reports.models import KEY, OPEN, Tally, TeamOutcomeSpan, TeamOutcomeTally, TeamTally
 from themes.models import Theme
 
 # The report tallies seed_demo counts at the end (reports.tallies.rebuild).
@@ -72,6 +72,7 @@ TALLY_TABLES = {
     "report_tallies": Tally,
     "team_tallies": TeamTally,
     "team_outcome_tallies": TeamOutcomeTally,
+    "team_outcome_spans": TeamOutcomeSpan,
 }
 
 ORGANISATION_NAME = "Seeded Partnership"

@@ -51,7 +51,7 @@ class TallyBase(models.Model):
     n = models.IntegerField()
     # The sum of the record keys of the records counted (reports.disclosure):
     # what the organisation reports' disclosure control works from.
-    keys = models.BigIntegerField(default=0)
+    keys = models.BigIntegerField(default=0, db_default=0)
 
     KEY = KEY
 
@@ -88,13 +88,29 @@ class TeamOutcomeTally(TallyBase):
         constraints = _unique("team_outcome_tally_key_unique")
 
 
-TALLY_MODELS = (Tally, TeamTally, TeamOutcomeTally)
+class TeamOutcomeSpan(TallyBase):
+    """Outcomes by team and framework outcome, by the month they ended (``until``;
+    ``OPEN`` while active) but not the month they started, nor the age band.
+
+    The organisation report's team-by-framework-outcome table reads these: the
+    outcomes that mattered in a period are those here that had not ended before it,
+    less the few started after it (from ``TeamOutcomeTally``). Most outcomes are
+    active, so a team's framework outcome is a row or a few, not one per month.
+    """
+
+    class Meta:
+        constraints = _unique("team_outcome_span_key_unique")
+
+
+TALLY_MODELS = (Tally, TeamTally, TeamOutcomeTally, TeamOutcomeSpan)
 
 
 def tally_model(team: int, figure: str, scope: str) -> type[TallyBase]:
     """Which table holds a tally."""
     if team == 0:
         return Tally
+    if figure == "span":
+        return TeamOutcomeSpan
     if figure == "mattered" and scope.startswith("outcome:"):
         return TeamOutcomeTally
     return TeamTally

@@ -61,18 +61,20 @@ from .models import (
     OutcomeAgeBand,
     ReviewAgeBand,
     Tally,
+    TeamOutcomeSpan,
     TeamOutcomeTally,
     TeamTally,
     tally_model,
 )
 
-MATTERED, RATED, RECORDED, REVIEWED, HELPED, HINDERED = (
+MATTERED, RATED, RECORDED, REVIEWED, HELPED, HINDERED, SPAN = (
     "mattered",
     "rated",
     "recorded",
     "reviewed",
     "helped",
     "hindered",
+    "span",  # a team's outcomes by framework outcome and month ended (TeamOutcomeSpan)
 )
 AGE_BANDS = [
     ("under_18", "Under 18", 0, 17),
@@ -181,6 +183,9 @@ def contributions(
             banded = o.age if whole else ""
             for scope in (*identities, *categories):
                 counts[org, team, MATTERED, scope, o.age, start, until, "", False, 0, 0, 0] += one
+            if not whole:
+                for scope in identities:
+                    counts[org, team, SPAN, scope, "", 0, until, "", False, 0, 0, 0] += one
             for scope in everywhere:
                 counts[
                     org, team, RECORDED, scope, banded, start, OPEN, "", False, 0, o.flags, 0
@@ -224,41 +229,50 @@ def facts(
         "frameworkoutcome__category__framework__lineage",
     ):
         links[outcome_id].append((identity, category, lineage))
-    outcome_facts = [
-        OutcomeFacts(
-            id=pk,
-            person_id=person_id,
-            key=record_key("outcome", pk),
-            age=age_band_then(born, anonymised is not None, kept, started_on),
-            age_known=born is not None,
-            kept_age=kept,
-            started_on=started_on,
-            ended_on=None if status == OutcomeStatus.ACTIVE else changed_on,
-            flags=_flags(met),
-            links=tuple(links[pk]),
+    # What a review's facts need of its outcome, read with the outcomes rather than
+    # joined to every review (a join the planner then made over every review).
+    rated_from: dict = {}
+    outcome_facts = []
+    for (
+        pk,
+        person_id,
+        born,
+        anonymised,
+        kept,
+        started_on,
+        status,
+        changed_on,
+        first_on,
+        first_score,
+        *met,
+    ) in outcomes.values_list(
+        "pk",
+        "person_id",
+        "person__date_of_birth",
+        "person__anonymised_on",
+        "report_age__age_band",
+        "started_on",
+        "status",
+        "status_changed_on",
+        "first_rated_on",
+        "first_score",
+        *(f"meets_{c}" for c in OUTCOME_CRITERIA),
+    ).order_by():
+        rated_from[pk] = (first_on, first_score, born, anonymised)
+        outcome_facts.append(
+            OutcomeFacts(
+                id=pk,
+                person_id=person_id,
+                key=record_key("outcome", pk),
+                age=age_band_then(born, anonymised is not None, kept, started_on),
+                age_known=born is not None,
+                kept_age=kept,
+                started_on=started_on,
+                ended_on=None if status == OutcomeStatus.ACTIVE else changed_on,
+                flags=_flags(met),
+                links=tuple(links[pk]),
+            )
         )
-        for (
-            pk,
-            person_id,
-            born,
-            anonymised,
-            kept,
-            started_on,
-            status,
-            changed_on,
-            *met,
-        ) in outcomes.values_list(
-            "pk",
-            "person_id",
-            "person__date_of_birth",
-            "person__anonymised_on",
-            "report_age__age_band",
-            "started_on",
-            "status",
-            "status_changed_on",
-            *(f"meets_{c}" for c in OUTCOME_CRITERIA),
-        ).order_by()
-    ]
     # Of two ratings of an outcome on one day the one entered later counts; a
     # correction keeps the place of the review it corrects (records.progress).
     corrected = dict(
@@ -286,10 +300,6 @@ def facts(
         hindered,
         score,
         band,
-        first_on,
-        first_score,
-        born,
-        anonymised,
         kept,
         *met,
     ) in reviews.values_list(
@@ -300,15 +310,12 @@ def facts(
         "hindered_themes",
         "point__score",
         "point__band",
-        "outcome__first_rated_on",
-        "outcome__first_score",
-        "outcome__person__date_of_birth",
-        "outcome__person__anonymised_on",
         "report_age__age_band",
         *(f"meets_{c}" for c in REVIEW_CRITERIA),
     ).order_by():
         row = review_rows.get(pk)
         if row is None:
+            first_on, first_score, born, anonymised = rated_from[outcome_id]
             baseline = reviewed_on == first_on
             row = review_rows[pk] = {
                 "id": pk,
@@ -563,7 +570,7 @@ def _rebuild_statements() -> tuple[list, list, list, list]:
     def flags(alias: str, criteria) -> str:
         return " + ".join(f"({alias}.meets_{c}::int << {i})" for i, c in enumerate(criteria))
 
-    figures = [MATTERED, RATED, RECORDED, REVIEWED, HELPED, HINDERED]
+    figures = [MATTERED, RATED, RECORDED, REVIEWED, HELPED, HINDERED, SPAN]
     figure_names = ", ".join(f"({i}, '{f}')" for i, f in enumerate(figures))
     code_of = dict(zip(figures, range(len(figures)), strict=True))
     themes = " UNION ALL ".join(
@@ -742,6 +749,11 @@ def _rebuild_statements() -> tuple[list, list, list, list]:
             FROM tally_fact x JOIN tally_unit u ON u.person_id = x.person_id AND u.team <> 0
             JOIN tally_scope s ON s.outcome_id = x.id AND s.kind IN (2, 3)
             GROUP BY 1, 2, 4, 5, 6, 7""",  # noqa: S608
+        f"""SELECT u.organisation_id, u.team, {code_of[SPAN]}, s.no, '', 0, x.until, '', false,
+                0, 0, 0, count(*), sum(x.key)
+            FROM tally_fact x JOIN tally_unit u ON u.person_id = x.person_id AND u.team <> 0
+            JOIN tally_scope s ON s.outcome_id = x.id AND s.kind = 2
+            GROUP BY 1, 2, 4, 7""",  # noqa: S608
         f"""SELECT u.organisation_id, u.team, {code_of[RATED]}, s.no, '', r.start, {OPEN},
                 r.band, r.baseline, r.distance, 0, 0, count(*), sum(r.key)
             FROM tally_review r JOIN tally_unit u ON u.person_id = r.person_id AND u.team <> 0
@@ -764,8 +776,10 @@ def _rebuild_statements() -> tuple[list, list, list, list]:
     outcome_scope = "s.scope LIKE 'outcome:%'"
     routes = {
         Tally: "c.team = 0",
-        TeamTally: f"c.team <> 0 AND NOT (f.name = '{MATTERED}' AND {outcome_scope})",
+        TeamTally: f"c.team <> 0 AND f.name <> '{SPAN}' "
+        f"AND NOT (f.name = '{MATTERED}' AND {outcome_scope})",
         TeamOutcomeTally: f"c.team <> 0 AND f.name = '{MATTERED}' AND {outcome_scope}",
+        TeamOutcomeSpan: f"c.team <> 0 AND f.name = '{SPAN}'",
     }
     writes = [
         f"""INSERT INTO {model._meta.db_table} ({", ".join(KEY)}, n, keys)
@@ -891,24 +905,31 @@ def counted_rows(
 def stored_team_grid(
     *, organisation_id: int, age: str = "", window: Window
 ) -> dict[tuple[int, str], Count]:
-    """Outcomes that mattered in the period, by team and framework outcome identity (as text)."""
+    """Outcomes that mattered in the period, by team and framework outcome identity (as text).
+
+    Without an age band: those not ended before the period (``TeamOutcomeSpan``, a
+    row or a few per team and framework outcome), less those started after it.
+    """
     start, end = window.current
-    tallies = TeamOutcomeTally.objects.filter(
-        organisation_id=organisation_id,
-        figure=MATTERED,
-        scope__startswith="outcome:",
-        start__lte=end,
-        until__gte=start,
+    mattered = TeamOutcomeTally.objects.filter(
+        organisation_id=organisation_id, figure=MATTERED, scope__startswith="outcome:"
     )
+    grid: dict = defaultdict(Count)
     if age:
-        tallies = tallies.filter(age_band=age)
-    return {
-        (team, scope.partition(":")[2]): Count(n, keys)
-        for team, scope, n, keys in tallies.values("team", "scope")
-        .annotate(total=Sum("n"), total_keys=Sum("keys"))
-        .values_list("team", "scope", "total", "total_keys")
-        .order_by()
-    }
+        parts = [(mattered.filter(age_band=age, start__lte=end, until__gte=start), 1)]
+    else:
+        spans = TeamOutcomeSpan.objects.filter(organisation_id=organisation_id, until__gte=start)
+        parts = [(spans, 1), (mattered.filter(start__gt=end, until__gte=start), -1)]
+    for tallies, sign in parts:
+        for team, scope, n, keys in (
+            tallies.values("team", "scope")
+            .annotate(total=Sum("n"), total_keys=Sum("keys"))
+            .values_list("team", "scope", "total", "total_keys")
+            .order_by()
+        ):
+            count = Count(n, keys)
+            grid[team, scope.partition(":")[2]] += count if sign > 0 else -count
+    return {cell: n for cell, n in grid.items() if n}
 
 
 def stored_trend(

@@ -22,6 +22,7 @@ WITHOUT_FACTORY = {
     "reports.Tally",
     "reports.TeamTally",
     "reports.TeamOutcomeTally",
+    "reports.TeamOutcomeSpan",
     "reports.OutcomeAgeBand",
     "reports.ReviewAgeBand",
     # A create form's one-time key, claimed only by records.submissions.saved_once.
