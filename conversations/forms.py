@@ -71,6 +71,8 @@ class StartForm(SubmittedOnce):
             ("", "Any of your organisation's frameworks"),
             *framework_choices(organisation_ids),
         ]
+        # The person's usual ways of communicating, from their profile.
+        self.fields["channels"].initial = list(person.engagement_channels)
         self.fields["framework"].initial = (
             str(person.framework_lineage) if person.framework_lineage else ""
         )

@@ -109,8 +109,26 @@ def conversations_for_person(person) -> QuerySet[Conversation]:
 
 
 def person_page_conversations(person) -> dict:
-    """The person page's conversations section (registered in ``apps.py``): one query."""
-    return {"conversation_list": list(conversations_for_person(person))}
+    """The person page's (and summary's) conversations section, registered in
+    ``apps.py``: the conversations, and from those recorded the strengths noted,
+    the risks agreed and what is still not agreed. Two queries."""
+    conversations = list(conversations_for_person(person))
+    recorded = [c for c in conversations if not c.is_draft]
+    risks = list(
+        RiskDiscussion.objects.filter(conversation__in=[c.pk for c in recorded]).order_by(
+            "-conversation__held_on", "order", "pk"
+        )
+    )
+    strengths = next(
+        (c for c in recorded if c.strengths_person or c.strengths_family or c.strengths_community),
+        None,
+    )
+    return {
+        "conversation_list": conversations,
+        "strengths_from": strengths,
+        "risks_agreed": risks,
+        "not_agreed": [(c, c.not_agreed) for c in recorded if c.not_agreed.strip()],
+    }
 
 
 def risks_to_look_at_again(user, *, today: datetime.date | None = None):

@@ -430,6 +430,7 @@ def conversation_confirm(*, actor: Actor, conversation: Conversation) -> Confirm
                 plan_needs_change=entry.plan_needs_change,
                 plan_change=entry.plan_change,
                 views_included=_views_included(current),
+                channels=current.channels,
                 next_review_on=entry.next_review_on,
                 helped_themes=list(entry.helped_themes.all()),
                 hindered_themes=list(entry.hindered_themes.all()),

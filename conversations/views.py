@@ -17,7 +17,7 @@ from common.forms import (
     save_versioned,
 )
 from records.forms import ActionForm, ActionFormSet, actions_from_formset
-from records.quality import outcome_prompts, review_prompts
+from records.quality import outcome_prompts, review_prompts, views_prompts
 from records.selectors import person_for_user, themes_for_person
 from records.services import next_review_suggested, organisation_ids_of, person_viewed
 from records.submissions import AlreadySaved, saved_once, submission_key
@@ -598,7 +598,12 @@ def _summary(conversation: Conversation) -> dict:
         )
         for e in conversation.review_entries.all()
     ]
-    return {"agreed": agreed, "reviews": reviews}
+    took_part = any(p.kind == ParticipantKind.PERSON for p in conversation.participants.all())
+    return {
+        "agreed": agreed,
+        "reviews": reviews,
+        "views_prompts": views_prompts(person_took_part=took_part, channels=conversation.channels),
+    }
 
 
 def conversation_record(request: HttpRequest, conversation_id: int) -> HttpResponse:

@@ -295,6 +295,13 @@ class ReviewForm(SubmittedOnce):
 
 
 class NewReviewForm(ReviewForm):
+    channels = forms.MultipleChoiceField(
+        label="How the person's view was gathered",
+        choices=EngagementChannel.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Ticked from how they prefer to share their views; change it for this review.",
+    )
     next_review_on = date_field(
         "Next review",
         allowed=PLANNED,
@@ -308,6 +315,8 @@ class NewReviewForm(ReviewForm):
         kwargs["initial"].setdefault(
             "next_review_on", next_review_suggested(outcome, reviewed_on=today)
         )
+        # The person's usual ways of communicating, from their profile.
+        kwargs["initial"].setdefault("channels", list(outcome.person.engagement_channels))
         super().__init__(*args, scale=outcome.scale, **kwargs)
 
 

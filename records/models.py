@@ -240,6 +240,8 @@ class Review(models.Model):
     plan_needs_change = models.BooleanField("the plan needs to change", default=False)
     plan_change = models.TextField("how the plan should change", blank=True)
     views_included = models.TextField("whose views were included", blank=True)
+    # How the person's view was gathered (EngagementChannel values).
+    channels = models.JSONField(default=list, blank=True)
     # Admin-defined themes of what helped and what hindered, for reports.
     helped_themes = models.ManyToManyField(
         "themes.Theme", blank=True, related_name="reviews_helped"

@@ -100,7 +100,16 @@ def outcome_prompts(
                 "What will the person or their family do towards this? Note their part too.",
             )
         )
-    if not (in_own_words and _sounds_like_the_person(text)):
+    if not in_own_words:
+        # The box is already unticked: asking to untick it would make no sense.
+        prompts.append(
+            Prompt(
+                "own_voice",
+                "This is marked as someone else's account. If the person can say what "
+                "matters, even in a few words or a gesture, note it as they put it.",
+            )
+        )
+    elif not _sounds_like_the_person(text):
         prompts.append(
             Prompt(
                 "own_voice",
@@ -109,6 +118,26 @@ def outcome_prompts(
             )
         )
     return prompts
+
+
+def views_prompts(*, person_took_part: bool, channels) -> list[Prompt]:
+    """A prompt when the person's view was not gathered directly and no other way
+    (life story, family or a proxy) was chosen either."""
+    if person_took_part or channels:
+        return []
+    return [
+        Prompt(
+            "own_voice",
+            "How was the person's view gathered? They did not take part directly and no "
+            "other way is noted: their life story and records, or family or a proxy "
+            "speaking for them, can bring their view in.",
+        )
+    ]
+
+
+def prompt_messages(prompts: list[Prompt]) -> str:
+    """The prompts as one line for a message after saving."""
+    return " ".join(p.message for p in prompts)
 
 
 def review_prompts(

@@ -212,10 +212,10 @@ def _refuses_chi_duplicates(service):
     return refusing
 
 
-def _check_channels(channels: Sequence[str]) -> list[str]:
+def _check_channels(channels: Sequence[str], field: str = "engagement_channels") -> list[str]:
     unknown = set(channels) - set(EngagementChannel.values)
     if unknown:
-        raise ValidationError({"engagement_channels": "Choose from the ways listed."})
+        raise ValidationError({field: "Choose from the ways listed."})
     return [c for c in EngagementChannel.values if c in channels]
 
 
@@ -777,6 +777,7 @@ def review_add(
     helped_themes: Sequence = (),
     hindered_themes: Sequence = (),
     actions: Sequence[ActionData] | None = None,
+    channels: Sequence[str] = (),
 ) -> Review:
     """Add a review of an outcome and move its plan on.
 
@@ -809,6 +810,7 @@ def review_add(
         plan_needs_change=plan_needs_change,
         plan_change=plan_change,
         views_included=views_included,
+        channels=_check_channels(channels, field="channels"),
     )
     changes = changes_between(
         {"next_review_on": outcome.next_review_on}, {"next_review_on": next_review_on}

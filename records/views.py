@@ -38,6 +38,7 @@ from .forms import (
 )
 from .models import OutcomeStatus
 from .progress import current_reviews, gas_rounds
+from .quality import outcome_prompts, prompt_messages, review_prompts, views_prompts
 from .selectors import (
     caseload_for_user,
     manages_person,
@@ -241,7 +242,23 @@ def _summary_context(request: HttpRequest, person_id: int) -> dict:
     outcomes = [o for o in person.outcome_list if o.status == OutcomeStatus.ACTIVE] + [
         o for o in person.outcome_list if o.status != OutcomeStatus.ACTIVE
     ]
-    return {"person": person, "outcomes": outcomes}
+    for outcome in outcomes:
+        outcome.parts = contribution_parts(outcome.contribution, person.display_name)
+    return {"person": person, "outcomes": outcomes, **hooks.person_page_sections(person)}
+
+
+def contribution_parts(contribution: str, name: str) -> list[tuple[str, str]]:
+    """Who will do what, in plain words: "The person: ..." reads as the person's name."""
+    parts = []
+    for line in contribution.splitlines():
+        who, sep, what = line.partition(": ")
+        if not sep:
+            parts.append(("", line.strip()))
+        elif who == "The person":
+            parts.append((name, what.strip()))
+        else:
+            parts.append((who, what.strip()))
+    return [(who, what) for who, what in parts if what]
 
 
 def person_summary(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -370,7 +387,7 @@ def outcome_add(request: HttpRequest, person_id: int) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             with saved_once(key):
-                services.outcome_record(
+                outcome = services.outcome_record(
                     actor=request.actor,
                     person=person,
                     actions=actions_from_formset(actions),
@@ -382,7 +399,7 @@ def outcome_add(request: HttpRequest, person_id: int) -> HttpResponse:
             messages.info(request, ALREADY_SAVED)
             return redirect("person_detail", person_id=person.pk)
         else:
-            messages.success(request, "The outcome has been recorded.")
+            _saved_with_prompts(request, "The outcome has been recorded.", _prompts_for(outcome))
             return redirect("person_detail", person_id=person.pk)
     services.person_viewed(actor=request.actor, person=person, what="new outcome form")
     return render(
@@ -429,6 +446,9 @@ def outcome_edit(request: HttpRequest, outcome_id: int) -> HttpResponse:
             fields=services.OUTCOME_FIELDS,
         )
         if saved:
+            prompts = _prompts_for(outcome_for_user(request.user, outcome.pk))
+            if prompts:
+                messages.info(request, f"Suggestions: {prompt_messages(prompts)}")
             return redirect("person_detail", person_id=person.pk)
         page |= shown
     services.person_viewed(actor=request.actor, person=person, what="outcome form")
@@ -473,9 +493,15 @@ def review_add(request: HttpRequest, outcome_id: int) -> HttpResponse:
             return redirect("person_detail", person_id=outcome.person_id)
         else:
             next_on = review.outcome.next_review_on
-            messages.success(
+            _saved_with_prompts(
                 request,
                 f"The review has been added. Next review: {next_on.day} {next_on:%B %Y}.",
+                review_prompts(
+                    narrative=review.narrative,
+                    what_helped=review.what_helped,
+                    what_hindered=review.what_hindered,
+                )
+                + views_prompts(person_took_part=False, channels=review.channels),
             )
             return redirect("person_detail", person_id=outcome.person_id)
     services.person_viewed(actor=request.actor, person=outcome.person, what="new review form")
@@ -490,6 +516,24 @@ def review_add(request: HttpRequest, outcome_id: int) -> HttpResponse:
             "title": "Add a review",
         },
     )
+
+
+def _prompts_for(outcome) -> list:
+    return outcome_prompts(
+        what_matters=outcome.what_matters,
+        in_own_words=outcome.in_own_words,
+        why_it_matters=outcome.why_it_matters,
+        contribution=outcome.contribution,
+        framework_names=tuple(fo.short_name for fo in outcome.framework_outcomes.all()),
+    )
+
+
+def _saved_with_prompts(request: HttpRequest, done: str, prompts: list) -> None:
+    """Say it is saved; with the recording-quality suggestions, if any, which never block."""
+    if prompts:
+        messages.info(request, f"{done} Suggestions: {prompt_messages(prompts)}")
+    else:
+        messages.success(request, done)
 
 
 def _changed(formset) -> bool:
