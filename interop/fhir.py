@@ -44,10 +44,10 @@ PROFILES = {
         "https://fhir.hl7.org.uk/StructureDefinition/UKCore-Observation",
         "http://hl7.org/fhir/us/pco/StructureDefinition/pco-gas-score-observation",
     ],
-    "CarePlan": [
-        "https://fhir.hl7.org.uk/StructureDefinition/UKCore-CarePlan",
-        "http://hl7.org/fhir/us/pco/StructureDefinition/pco-care-plan",
-    ],
+    # Not PCO Care Plan: it allows only activities that refer to other
+    # resources, and the app's steps are activity details, so claiming it
+    # would make every validator refuse the plan.
+    "CarePlan": ["https://fhir.hl7.org.uk/StructureDefinition/UKCore-CarePlan"],
 }
 
 # The GAS score's LOINC answer (answer list LL6900-6), as the PCO guide codes it.
