@@ -55,6 +55,8 @@ ALREADY_STARTED = (
     "twice. Pick it up below."
 )
 
+PLAN_CHANGE_MISSING = "Say how the plan should change, or change the steps below."
+
 STAGE_URLS = {
     Stage.EXCHANGE: "conversation_exchange",
     Stage.NEGOTIATE: "conversation_negotiate",
@@ -523,12 +525,21 @@ def conversation_review(request: HttpRequest, conversation_id: int) -> HttpRespo
     steps = [_entry_steps(data, entry) for entry in entries]
     for form, step_forms in zip(forms_, steps, strict=True):
         form.steps = step_forms
-    if (
+    posted_ok = (
         request.method == "POST"
         and version_form.is_valid()
         and all(f.is_valid() for f in forms_)
         and all(s.is_valid() for s in steps if s.is_bound)
-    ):
+    )
+    if posted_ok:
+        for f, s in zip(forms_, steps, strict=True):
+            steps_changed = s.is_bound and s.has_changed()
+            if f.cleaned_data["plan_needs_change"] and not (
+                f.cleaned_data["plan_change"] or steps_changed
+            ):
+                f.add_error("plan_change", PLAN_CHANGE_MISSING)
+                posted_ok = False
+    if posted_ok:
         entries_data = [
             services.ReviewEntryData(
                 outcome_id=f.outcome.pk,

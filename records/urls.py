@@ -30,6 +30,7 @@ urlpatterns = [
     path("people/<id:person_id>/reopen/", views.person_reopen, name="person_reopen"),
     path("people/<id:person_id>/outcomes/add/", views.outcome_add, name="outcome_add"),
     path("outcomes/<id:outcome_id>/edit/", views.outcome_edit, name="outcome_edit"),
+    path("outcomes/<id:outcome_id>/reviews/", views.outcome_reviews, name="outcome_reviews"),
     path("outcomes/<id:outcome_id>/reviews/add/", views.review_add, name="review_add"),
     path("reviews/<id:review_id>/amend/", views.review_amend, name="review_amend"),
 ]

@@ -213,7 +213,8 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
                 "outcome": outcome,
                 "reviews": reviews,
                 "all_reviews": all_reviews,
-                "chart": rating_chart(outcome, reviews),
+                # The latest first; older ones on the outcome's own reviews page.
+                "latest_review": reviews[-1] if reviews else None,
             }
         )
         timeline.extend((review, outcome) for review in outcome.reviews.all())
@@ -233,6 +234,34 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             # From the outcomes already loaded above: no further queries.
             "gas_rounds": gas_rounds(person.outcome_list),
             **hooks.person_page_sections(person),
+        },
+    )
+
+
+def outcome_reviews(request: HttpRequest, outcome_id: int) -> HttpResponse:
+    """Every rating and review of one outcome, newest first, with corrections beside them."""
+    outcome = outcome_for_user(request.user, outcome_id)
+    all_reviews = list(
+        outcome.reviews.select_related("point", "created_by", "amends").prefetch_related(
+            "helped_themes", "hindered_themes"
+        )
+    )
+    amended = {r.amends_id for r in all_reviews if r.amends_id}
+    for review in all_reviews:
+        review.is_superseded = review.pk in amended
+    services.person_viewed(actor=request.actor, person=outcome.person, what="outcome reviews")
+    return render(
+        request,
+        "records/outcome_reviews.html",
+        {
+            "outcome": outcome,
+            "person": outcome.person,
+            "reviews": current_reviews(all_reviews),
+            "chart": rating_chart(outcome, current_reviews(all_reviews)),
+            "all_reviews": list(reversed(all_reviews)),
+            "can_edit": may_edit(request.user, outcome.person),
+            "can_see_access_log": manages_person(request.user, outcome.person),
+            "today": timezone.localdate(),
         },
     )
 

@@ -70,7 +70,9 @@ def test_practitioner_records_a_review_conversation_and_prints_the_summary(
     page.get_by_role("button", name="Save and continue").click()
 
     # A plan change without saying how: the field error, with everything typed kept.
-    expect(soup.get_by_text("Say how the plan should change.")).to_be_visible()
+    expect(
+        soup.get_by_text("Say how the plan should change, or change the steps below.")
+    ).to_be_visible()
     expect(soup.get_by_label("4: Mostly achieved")).to_be_checked()
     assert_accessible(page)
     soup.get_by_label("How the plan should change").fill("Ask the lunch club about a lift.")

@@ -391,13 +391,17 @@ def test_review_then_correction_are_both_shown(client_as, roles, person):
         {"reviewed_on": "2025-03-01", "point": points[3], "reason": "Wrong score typed"},
     )
     html = text(client.get(f"/people/{person.pk}/"))
-    assert "Correction</strong> of the review of 1 Mar 2025" in html
-    assert "Wrong score typed" in html
-    assert "Corrected later" in html  # the original is still there
     assert "First rating: 3" in html and "Latest: 4" in html
-    assert "<svg" in html and 'role="img"' in html
-    # The same ratings as a table, for screen readers.
-    assert "<td>1 Mar 2025</td><td>3</td>" in html
+    # The latest review on the person's page; every one, and the ratings as a
+    # table for screen readers, on the outcome's reviews page.
+    assert "Out every Friday" in html
+    assert f'href="/outcomes/{outcome.pk}/reviews/"' in html
+    every = text(client.get(f"/outcomes/{outcome.pk}/reviews/"))
+    assert "Correction</strong> of the review of 1 Mar 2025" in every
+    assert "Wrong score typed" in every
+    assert "Corrected later" in every  # the original is still there
+    assert "<td>1 Mar 2025</td><td>3</td>" in every
+    assert "<svg" in every and 'role="img"' in every
 
 
 def test_a_review_without_a_rating_is_refused_next_to_the_field(client_as, roles, person):
