@@ -12,7 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, OrganisationRole, Role, Team
+from common.actor import Actor
+from conversations import services as conversations
+from conversations.models import Conversation, ConversationKind
 from frameworks.models import FrameworkOutcome, RatingScale
+from records import services as records
 from records.models import Action, CaseloadEntry, KeyPerson, Outcome, Person, Review
 from records.services import outcome_progress_refresh, outcome_quality, review_quality
 from reports import tallies
@@ -151,6 +155,9 @@ DEMO_PEOPLE = [
     ("Callum Reid", "", [FIRST_TEAM, SECOND_TEAM]),
     ("Niamh O'Donnell", "", [SECOND_TEAM]),
     ("Ruaridh MacLeod", "Ruaridh", [SECOND_TEAM]),
+    # Met in conversations only (demo_conversations): one recorded, one a draft.
+    ("Elspeth Munro", "Elspeth", [FIRST_TEAM]),
+    ("Duncan Gray", "", [FIRST_TEAM]),
 ]
 
 
@@ -217,6 +224,8 @@ def demo_data_load() -> DemoLoaded:
         KeyPerson.objects.create(
             person=iris, name="Bill Mackenzie", relationship="Husband", may_speak_for_person=True
         )
+    if not Conversation.objects.filter(created_by=author).exists():
+        demo_conversations(Actor(user=author, path="demo_data"))
     return DemoLoaded(users_created=users_created, people_created=people_created)
 
 
@@ -234,7 +243,9 @@ def _demo_outcomes(person: Person, specs: list[dict], author, themes: dict) -> N
             why_it_matters=spec["why"],
             contribution=spec["contribution"],
             started_on=started,
-            next_review_on=today + datetime.timedelta(days=30 - 20 * len(spec["reviews"])),
+            # One usual interval after the last review: some fall due soon, some
+            # are overdue, and none is due before a review already held.
+            next_review_on=started + datetime.timedelta(days=90 * (len(spec["reviews"]) + 1)),
             scale=scale,
             created_by=author,
         )
@@ -285,3 +296,141 @@ def _themes_in(text: str, themes: dict) -> list:
         for name, theme in themes.items()
         if any(w.lower() in lowered for w in DEMO_THEMES[name])
     ]
+
+
+def demo_conversations(actor: Actor) -> None:
+    """For demo-practitioner: a recorded first conversation (Elspeth Munro), a
+    recorded review conversation (Iris Mackenzie) and a draft saved and left at
+    its first stage (Duncan Gray), written through the same services as the pages."""
+    today = timezone.localdate()
+    elspeth = Person.objects.get(full_name="Elspeth Munro")
+    first = conversations.conversation_start(
+        actor=actor,
+        person=elspeth,
+        kind=ConversationKind.FIRST,
+        held_on=today - datetime.timedelta(days=21),
+        place="At home, in the front room",
+        channels=["verbal"],
+        others=[conversations.ParticipantData(kind="family", name="Alan Munro", role="Son")],
+    )
+    views = list(first.participants.order_by("order"))
+    first = conversations.exchange_save(
+        actor=actor,
+        conversation=first,
+        version=first.version,
+        perspectives=[
+            conversations.PerspectiveData(
+                participant_id=views[0].pk,
+                what_matters="I want to get back to the bowling club. I miss the banter.",
+                why="The club was where I saw everybody after Jim died.",
+                in_own_words=True,
+            ),
+            conversations.PerspectiveData(
+                participant_id=views[1].pk,
+                what_matters="Mum getting out of the house without falling on the way.",
+            ),
+        ],
+        strengths_person="Forty years at the club; knows everyone by name.",
+        strengths_family="Alan drives over on Saturdays.",
+        strengths_community="The club runs a minibus on match days.",
+        candidates=[conversations.CandidateData(statement="Back at the bowling club")],
+    )
+    first = conversations.negotiate_save(
+        actor=actor,
+        conversation=first,
+        version=first.version,
+        differences="Alan worries about the walk to the minibus; Elspeth says she will manage.",
+        risks=[
+            conversations.RiskData(
+                risk="A fall on the way to the minibus in the dark",
+                persons_view="I would rather take the chance than sit in.",
+                agreed_reasonable="Going on afternoon match days, with her stick.",
+                safeguards="The driver waits at the gate; a phone in her coat pocket.",
+                look_again_on=today + datetime.timedelta(days=60),
+            )
+        ],
+    )
+    conversations.agreed_outcome_save(
+        actor=actor,
+        conversation=first,
+        agreed=None,
+        what_matters="I want to get back to the bowling club. I miss the banter.",
+        why_it_matters="The club was where I saw everybody after Jim died.",
+        framework_outcomes=list(
+            FrameworkOutcome.objects.filter(
+                short_name="Seeing people",
+                category__framework__organisation__teams__caseload_entries__person=elspeth,
+            )[:1]
+        ),
+        person_contribution="Phone the club secretary about the new season.",
+        family_contribution="Alan comes to the first match with her.",
+        practitioner_contribution="Ask the physio about exercises for her balance.",
+        next_review_on=today + datetime.timedelta(days=70),
+        actions=[
+            records.ActionData(
+                description="Book a place on the minibus",
+                who="Elspeth",
+                when="Before the first match",
+                due_on=today + datetime.timedelta(days=7),
+            )
+        ],
+    )
+    first.refresh_from_db()
+    first = conversations.agree_save(
+        actor=actor,
+        conversation=first,
+        version=first.version,
+        not_agreed="Whether Elspeth should give up her car; she wants to think about it.",
+    )
+    conversations.conversation_confirm(actor=actor, conversation=first)
+
+    iris = Person.objects.get(full_name="Iris Mackenzie")
+    review = conversations.conversation_start(
+        actor=actor,
+        person=iris,
+        kind=ConversationKind.REVIEW,
+        held_on=today - datetime.timedelta(days=7),
+        place="At home",
+        channels=["verbal", "family_proxy"],
+        key_people=list(iris.key_people.all()),
+    )
+    entries = list(review.review_entries.select_related("outcome__scale"))
+    review = conversations.review_entries_save(
+        actor=actor,
+        conversation=review,
+        version=review.version,
+        entries=[
+            conversations.ReviewEntryData(
+                outcome_id=entry.outcome_id,
+                point=entry.outcome.scale.points.order_by("-score").first(),
+                narrative="Iris made soup for Bill on Sunday. 'The house smells like home.'",
+                what_helped="Bill's encouragement and the perching stool",
+            )
+            for entry in entries[:1]
+        ],
+    )
+    conversations.conversation_confirm(actor=actor, conversation=review)
+
+    conversations.conversation_start(
+        actor=actor,
+        person=Person.objects.get(full_name="Duncan Gray"),
+        kind=ConversationKind.FIRST,
+        held_on=today,
+        place="By phone",
+        channels=["verbal"],
+    )
+    draft = Conversation.objects.get(person__full_name="Duncan Gray", created_by=actor.user)
+    duncan = draft.participants.get()
+    draft = conversations.exchange_save(
+        actor=actor,
+        conversation=draft,
+        version=draft.version,
+        perspectives=[
+            conversations.PerspectiveData(
+                participant_id=duncan.pk,
+                what_matters="I'd like to be able to get to the allotment again.",
+                in_own_words=True,
+            )
+        ],
+        leaving=True,
+    )
