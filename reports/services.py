@@ -5,6 +5,8 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 
 from accounts.models import Organisation, Team
@@ -126,3 +128,13 @@ def example_withdraw(*, actor: Actor, example: SharedExample) -> SharedExample:
             )
     example.refresh_from_db()
     return example
+
+
+def person_examples_anonymise(person, removed: str) -> None:
+    """Under the retention policy: a person's shared examples keep none of their
+    words, and are withdrawn (registered as a ``records.hooks`` anonymiser)."""
+    SharedExample.objects.filter(review__outcome__person=person).update(
+        text=removed,
+        how_agreed=removed,
+        withdrawn_at=Coalesce(F("withdrawn_at"), Now()),
+    )

@@ -15,13 +15,14 @@ from accounts.models import Organisation, OrganisationRole
 from audit.models import AuditEvent
 from audit.services import audit_chain_verify
 from records import services
-from records.models import KeyPerson, Person
+from records.models import KeyPerson, Person, Review
 from records.retention import REMOVED, expired_people
 from tests.factories import (
     AddendumFactory,
     ConversationFactory,
     OrganisationFactory,
     ParticipantFactory,
+    SharedExampleFactory,
     TeamFactory,
 )
 from tests.reports.conftest import PERIOD, build  # noqa: F401 (the fixture)
@@ -199,6 +200,21 @@ def test_an_expired_record_is_anonymised_and_no_report_figure_changes(
     # Run again: nothing more to do.
     call_command("apply_retention")
     assert AuditEvent.objects.filter(action="retention_anonymised").count() == 1
+
+
+def test_a_shared_example_of_an_anonymised_record_keeps_none_of_its_words(roles, iris):
+    review = Review.objects.filter(outcome__person=iris, amends__isnull=True).first()
+    example = SharedExampleFactory(
+        review=review,
+        text="Iris made soup with Ewan again.",
+        how_agreed="Iris said yes at home in Aberdeen",
+    )
+    call_command("apply_retention")
+    example.refresh_from_db()
+    assert example.withdrawn_at is not None
+    stored = every_text("reports")
+    for words in ["Iris", "Ewan", "soup", "Aberdeen"]:
+        assert words not in stored, words
 
 
 def test_a_dry_run_lists_ids_per_organisation_and_changes_nothing(
