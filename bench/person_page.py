@@ -113,5 +113,60 @@ def main() -> None:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
+def load(base_url: str, session_key: str, person_id: int, seconds: int = 20) -> None:
+    """Requests per second for a person's page and for /healthz from 8 concurrent
+    clients against a running server (gunicorn), signed in with ``session_key``.
+
+    ``python bench/person_page.py load http://127.0.0.1:8765 <session key> <person id>``
+    """
+    import http.client
+    import threading
+    from urllib.parse import urlparse
+
+    target = urlparse(base_url)
+
+    def rate(path: str) -> float:
+        done, failed = [0], [0]
+        stop = time.perf_counter() + seconds
+
+        def client() -> None:
+            conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+            while time.perf_counter() < stop:
+                conn.request(
+                    "GET",
+                    path,
+                    headers={
+                        "Cookie": f"sessionid={session_key}",
+                        "X-Forwarded-Proto": "https",
+                        "Host": target.hostname,
+                    },
+                )
+                response = conn.getresponse()
+                response.read()
+                if response.status == 200:
+                    done[0] += 1
+                else:
+                    failed[0] += 1
+
+        threads = [threading.Thread(target=client) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if failed[0]:
+            print(f"{path}: {failed[0]} responses were not 200")
+        return done[0] / seconds
+
+    person = rate(f"/people/{person_id}/")
+    health = rate("/healthz")
+    print(
+        f"8 clients for {seconds} s each: person page {person:.0f} requests/s, "
+        f"/healthz {health:.0f} requests/s ({100 * person / health:.0f}%)"
+    )
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["load"]:
+        load(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    else:
+        main()
