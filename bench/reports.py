@@ -57,6 +57,7 @@ VACUUMED = (
     "reports_tally",
     "reports_teamtally",
     "reports_teamoutcometally",
+    "reports_teamoutcomespan",
 )
 # Goals from the reports issues, as ratios to the minimal view in the same run
 # (absolute times move with the machine).

@@ -914,12 +914,13 @@ def stored_team_grid(
     mattered = TeamOutcomeTally.objects.filter(
         organisation_id=organisation_id, figure=MATTERED, scope__startswith="outcome:"
     )
-    grid: dict = defaultdict(Count)
     if age:
         parts = [(mattered.filter(age_band=age, start__lte=end, until__gte=start), 1)]
     else:
         spans = TeamOutcomeSpan.objects.filter(organisation_id=organisation_id, until__gte=start)
         parts = [(spans, 1), (mattered.filter(start__gt=end, until__gte=start), -1)]
+    # Added up as plain numbers (tens of thousands of cells), made counts at the end.
+    grid: dict = {}
     for tallies, sign in parts:
         for team, scope, n, keys in (
             tallies.values("team", "scope")
@@ -927,9 +928,10 @@ def stored_team_grid(
             .values_list("team", "scope", "total", "total_keys")
             .order_by()
         ):
-            count = Count(n, keys)
-            grid[team, scope.partition(":")[2]] += count if sign > 0 else -count
-    return {cell: n for cell, n in grid.items() if n}
+            cell = grid.setdefault((team, scope[8:]), [0, 0])  # after "outcome:"
+            cell[0] += sign * n
+            cell[1] += sign * keys
+    return {cell: Count(n, keys) for cell, (n, keys) in grid.items() if n or keys}
 
 
 def stored_trend(
