@@ -581,7 +581,8 @@ def check_review(s: Setting, url: str, form: dict) -> int:
         if review.amends_id:
             assert review.amendment_reason == form["reason"].strip()
             shown.append(review.amendment_reason)
-        check_page(s.client, f"/people/{s.person.pk}/", shown)
+        # Every review is on the outcome's reviews page; the person's page has the latest.
+        check_page(s.client, f"/outcomes/{s.outcome.pk}/reviews/", shown)
     return response.status_code
 
 
