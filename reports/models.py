@@ -86,6 +86,8 @@ class TeamOutcomeTally(TallyBase):
 
     class Meta:
         constraints = _unique("team_outcome_tally_key_unique")
+        # For the outcomes started after a period (reports.tallies.stored_team_grid).
+        indexes = [models.Index(fields=["organisation", "start"], name="team_outcome_tally_start")]
 
 
 class TeamOutcomeSpan(TallyBase):
