@@ -1,4 +1,19 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def recount_missing_tallies(sender, verbosity=1, stdout=None, **kwargs) -> None:
+    """After ``migrate``: reviews but no tallies (a database just upgraded, see
+    migration 0006) means the tallies are counted again, once."""
+    from records.models import Review
+
+    from . import tallies
+    from .models import Tally
+
+    if Review.objects.exists() and not Tally.objects.exists():
+        written = tallies.rebuild()
+        if verbosity and stdout is not None:
+            stdout.write(f"Counted {written:,} report tallies again for this version.")
 
 
 class ReportsConfig(AppConfig):
@@ -23,3 +38,4 @@ class ReportsConfig(AppConfig):
         )
         # Shared examples lose their words when their record is anonymised.
         retention_anonymiser_register(person_examples_anonymise)
+        post_migrate.connect(recount_missing_tallies, sender=self)
