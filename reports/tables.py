@@ -112,8 +112,8 @@ def distance_table(summary: Summary, *, suppress: bool) -> Table:
     )
     first = shown(summary.single_rating_excluded, suppress=suppress)
     note = (
-        f"Mean {_mean(summary.distances, suppress=suppress)} scale points. "
-        f"{first} first rating(s), the starting point, left out."
+        f"Average change since the first rating: {_mean(summary.distances, suppress=suppress)}. "
+        f"First ratings, the starting point, are not counted here: {first}."
     )
     return Table("distance", "Distance travelled", ["Change in rating", "Ratings"], rows, note)
 

@@ -207,9 +207,10 @@ def test_manager_shares_and_withdraws_an_example_by_keyboard(page: Page, roles):
     sign_in_by_keyboard(page, roles.manager.username)
     iris = Person.objects.get(full_name="Iris Mackenzie")
     page.goto(f"/people/{iris.pk}/")
-    all_reviews = page.get_by_text("All reviews of this outcome, with what helped")
-    tab_to(page, all_reviews)
-    page.keyboard.press("Enter")
+    every_review = page.get_by_role(
+        "link", name=re.compile(r"^A chart of the ratings, and every review")
+    )
+    follow(page, every_review.first)
     follow(page, page.get_by_role("link", name=re.compile(r"^Share as an example")).last)
     expect(page.get_by_role("heading", level=1, name=re.compile("Share a story"))).to_be_visible()
 

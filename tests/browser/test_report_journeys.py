@@ -147,7 +147,9 @@ def test_manager_shares_a_story_and_a_commissioner_reads_it_beside_the_figures(
     sign_in(page, live_server, roles.manager)
     iris = Person.objects.get(full_name="Iris Mackenzie")
     page.goto(f"{live_server.url}/people/{iris.pk}/")
-    page.get_by_text("All reviews of this outcome, with what helped").click()
+    page.get_by_role(
+        "link", name=re.compile(r"^A chart of the ratings, and every review")
+    ).first.click()
     page.get_by_role("link", name=re.compile(r"^Share as an example")).last.click()
     expect(page.get_by_role("heading", level=1, name=re.compile("Share a story"))).to_be_visible()
     assert_accessible(page)

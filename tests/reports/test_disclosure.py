@@ -257,7 +257,7 @@ def test_nothing_from_one_to_four_can_be_worked_out_from_every_table_filter_and_
             read(d(team, quarters, names, [value]), row[1], present=True)
         read(d(team, quarters, names, range(-4, 5)), distance[-1][1])
         # The mean is worked out from the counts shown, so it tells nothing more.
-        mean = re.search(r"Mean (-?[\d.]+) scale points", page)
+        mean = re.search(r"Average change since the first rating: (-?[\d.]+)\.", page)
         total = sum(shown_distribution.values())
         if total:
             expected = sum(v * n for v, n in shown_distribution.items()) / total

@@ -84,7 +84,7 @@ def test_a_team_csv_says_no_disclosure_control_was_applied(client, roles, rated)
     assert about["Filters"] == "None: everyone on the team's caseload"
     assert about["Disclosure control"].startswith("None: a team dashboard shows")
     # The table's note (the mean) travels with it.
-    assert about["Note on distance travelled"].startswith("Mean ")
+    assert about["Note on distance travelled"].startswith("Average change since the first rating")
 
 
 def test_excel_opens_with_an_about_sheet_and_holds_numbers_as_numbers(client, roles, rated):

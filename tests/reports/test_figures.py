@@ -75,7 +75,8 @@ def test_dashboard_counts_bands_distance_and_exclusions(manager, roles, build):
         ["All ratings after the first", "2"],
     ]
     page = manager.get(f"/reports/teams/{roles.team.pk}/{PERIOD}").content.decode()
-    assert "Mean 3.00 scale points. 2 first rating(s), the starting point, left out." in page
+    assert "Average change since the first rating: 3.00." in page
+    assert "First ratings, the starting point, are not counted here: 2." in page
 
 
 def test_dashboard_lists_overdue_reviews_and_people_with_no_outcome(manager, roles, build):
