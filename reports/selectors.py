@@ -45,7 +45,7 @@ HOW_COUNTED = [
     "A correction replaces the rating it corrects, at the date it gives.",
     "Distance travelled: a rating's score minus the outcome's first rating. Ratings "
     "given on the day of the first rating are the starting point and have no distance.",
-    "Outcomes that mattered: agreed by the end of the period and not ended before it.",
+    "Outcomes worked on: agreed by the end of the period and not ended before it.",
     "Outcomes recorded: agreed in the period. Reviews recorded: dated in the period.",
     "Age bands: the person's age on the day of the rating, review or agreement.",
     "A period's figures do not change once it has ended, unless a record dated in it "
@@ -315,7 +315,7 @@ def rollup_from(
 def _categories(
     counts: dict, names: dict, framework_lineage, framework_outcome_identity, items
 ) -> list:
-    """Outcomes that mattered by framework category, most first (versions of the same
+    """Outcomes worked on by framework category, most first (versions of the same
     category under the same names count together)."""
     by_name: dict = defaultdict(Count)
     for pk, n in counts.items():

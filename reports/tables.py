@@ -67,7 +67,7 @@ def framework_outcome_table(rollup: Rollup, *, suppress: bool) -> Table:
     header = [
         "Framework outcome",
         "Framework",
-        "Outcomes that mattered",
+        "Outcomes worked on",
         *[BAND_LABELS[b] for b in BANDS],
         "Ratings given",
         "Achieved share",
@@ -199,7 +199,7 @@ def team_by_outcome_table(data: TeamByOutcome) -> Table:
     when it is read (``_GridRows``)."""
     return Table(
         "team_by_outcome",
-        "Outcomes that mattered, by team and framework outcome",
+        "Outcomes worked on, by team and framework outcome",
         ["Team", *[r.name for r in data.identities], "All"],
         _GridRows(data),
     )

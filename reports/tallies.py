@@ -19,7 +19,7 @@ they were once it has ended, unless records dated in it are corrected:
   replaces what it corrects). Its distance travelled is its score minus the
   outcome's first rating; ratings on the day of the first rating are the
   baseline and have none.
-- *Outcomes that mattered*: agreed by the period's end and not ended before it.
+- *Outcomes worked on*: agreed by the period's end and not ended before it.
 - *Outcomes recorded*: agreed in the period. *Reviews recorded*, and the themes
   tagged on them: dated in the period.
 - The age band is the person's age on the record's date (the day the outcome
@@ -905,7 +905,7 @@ def counted_rows(
 def stored_team_grid(
     *, organisation_id: int, age: str = "", window: Window
 ) -> dict[tuple[int, str], Count]:
-    """Outcomes that mattered in the period, by team and framework outcome identity (as text).
+    """Outcomes worked on in the period, by team and framework outcome identity (as text).
 
     Without an age band: those not ended before the period (``TeamOutcomeSpan``, a
     row or a few per team and framework outcome), less those started after it.

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 FRAMEWORK_OUTCOME_HEADER = [
     "Framework outcome",
     "Framework",
-    "Outcomes that mattered",
+    "Outcomes worked on",
     "Achieved",
     "Partly achieved",
     "Not achieved",

@@ -107,7 +107,7 @@ def test_manager_reads_the_team_dashboard_its_narrative_and_downloads_a_table(
     assert about["About this file"] == "Team dashboard: Hillside Team (Test Partnership)"
     assert about["Period"].startswith("Last 12 months")
     header, first_row = rows[rows.index([]) + 1 :][:2]
-    assert header[:3] == ["Framework outcome", "Framework", "Outcomes that mattered"]
+    assert header[:3] == ["Framework outcome", "Framework", "Outcomes worked on"]
     figures = dict(zip(header, first_row, strict=True))
     assert figures["Framework outcome"] == "Seeing people"
     # Three ratings in the last 12 months: Iris's two and Tom's one, one in each band.

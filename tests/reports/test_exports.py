@@ -118,7 +118,7 @@ def test_excel_opens_with_an_about_sheet_and_holds_numbers_as_numbers(client, ro
     assert rows["Feeling safe"]["Mean distance travelled"].value is None
     # Columns are as wide as their longest entry.
     assert sheet.column_dimensions["A"].width >= len("Framework outcome")
-    assert sheet.column_dimensions["C"].width >= len("Outcomes that mattered")
+    assert sheet.column_dimensions["C"].width >= len("Outcomes worked on")
 
 
 def test_the_organisation_workbook_shows_the_figures_the_page_shows(commissioner, roles, rated):
@@ -145,7 +145,7 @@ def test_the_whole_report_is_one_workbook_with_a_sheet_per_table(commissioner, r
         "Distance travelled",
         "Recording quality",
         "This period compared with the p",
-        "Outcomes that mattered, by team",
+        "Outcomes worked on, by team and",
         "What helps and what hinders",
         "The last eight quarters",
     ]

@@ -52,7 +52,7 @@ def test_dashboard_counts_bands_distance_and_exclusions(manager, roles, build):
     table = rows_of(
         manager.get(f"/reports/teams/{roles.team.pk}/export/framework_outcomes.csv{PERIOD}")
     )
-    assert table[0][:3] == ["Framework outcome", "Framework", "Outcomes that mattered"]
+    assert table[0][:3] == ["Framework outcome", "Framework", "Outcomes worked on"]
     by_name = {row[0]: row for row in table[1:]}
     # name, framework, mattered, achieved, partly, not, ratings given, share, ratings
     # after the first, mean: Iris's first rating (2, not achieved) is in the period.
