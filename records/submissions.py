@@ -8,12 +8,14 @@ transaction and then fails on the unique key; SQLite takes one writer at a time.
 A save that is refused rolls its claim back, so the page can be sent again.
 """
 
+import datetime
 import uuid
 from contextlib import contextmanager
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from .models import Submission
 
@@ -71,3 +73,17 @@ def saved_once(key: uuid.UUID | None):
             Submission.objects.filter(key=key).delete()
     if refused is not None:
         raise refused
+
+
+# A page is sent within days of being drawn; a key older than this guards nothing.
+KEYS_KEPT_FOR = datetime.timedelta(days=7)
+
+
+def submissions_forget_old() -> int:
+    """Forget claimed keys older than ``KEYS_KEPT_FOR``; how many were forgotten.
+
+    Run with the retention policy (``manage.py apply_retention``), so the keys
+    do not pile up.
+    """
+    deleted, _ = Submission.objects.filter(created_at__lt=timezone.now() - KEYS_KEPT_FOR).delete()
+    return deleted

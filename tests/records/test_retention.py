@@ -5,17 +5,19 @@ every report figure stays the same."""
 
 import datetime
 import re
+import uuid
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import models
+from django.utils import timezone
 
 from accounts.models import Organisation, OrganisationRole
 from audit.models import AuditEvent
 from audit.services import audit_chain_verify
 from records import services
-from records.models import KeyPerson, Person, Review
+from records.models import KeyPerson, Person, Review, Submission
 from records.retention import REMOVED, expired_people
 from tests.factories import (
     AddendumFactory,
@@ -215,6 +217,18 @@ def test_a_shared_example_of_an_anonymised_record_keeps_none_of_its_words(roles,
     stored = every_text("reports")
     for words in ["Iris", "Ewan", "soup", "Aberdeen"]:
         assert words not in stored, words
+
+
+def test_applying_retention_forgets_week_old_form_keys_and_keeps_newer_ones(db):
+    old, new = (
+        Submission.objects.create(key=uuid.uuid4()),
+        Submission.objects.create(key=uuid.uuid4()),
+    )
+    Submission.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=8)
+    )
+    call_command("apply_retention")
+    assert list(Submission.objects.values_list("pk", flat=True)) == [new.pk]
 
 
 def test_a_dry_run_lists_ids_per_organisation_and_changes_nothing(

@@ -2,12 +2,14 @@ from django.core.management.base import BaseCommand
 
 from common.actor import Actor
 from records.retention import expired_by_organisation, retention_apply
+from records.submissions import submissions_forget_old
 
 
 class Command(BaseCommand):
     help = (
         "Anonymise closed records kept longer than their organisations' retention period. "
-        "With --dry-run, list what would be anonymised (record ids only) and change nothing."
+        "With --dry-run, list what would be anonymised (record ids only) and change nothing. "
+        "Also forgets the week-old keys that stop a form being saved twice."
     )
 
     def add_arguments(self, parser) -> None:
@@ -29,3 +31,5 @@ class Command(BaseCommand):
             return
         done = retention_apply(actor=Actor.system())
         self.stdout.write(f"Anonymised {len(done)} record(s).")
+        forgotten = submissions_forget_old()
+        self.stdout.write(f"Forgot {forgotten} form key(s) kept against double sending.")
