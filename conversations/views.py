@@ -333,6 +333,11 @@ def agreed_outcome_edit(
     if conversation is None:
         return redirect("conversation_detail", conversation_id=conversation_id)
     agreed = agreed_outcome_for_user(conversation, agreed_id) if agreed_id else None
+    # The possible outcome a new agreed outcome starts from (?candidate=), if any.
+    candidate = (
+        None if agreed else CandidateChoiceForm(request.GET, conversation=conversation).chosen()
+    )
+    organisation_ids = organisation_ids_of(conversation.person)
     if agreed:
         initial = initial_from(
             agreed,
@@ -345,7 +350,6 @@ def agreed_outcome_edit(
         )
         action_initial = [initial_from(a, ActionForm.base_fields) for a in agreed.actions.all()]
     else:
-        candidate = CandidateChoiceForm(request.GET, conversation=conversation).chosen()
         # Why it matters, as the person said it when what matters was exchanged.
         initial = {"why_it_matters": _persons_why(conversation)}
         if candidate:
@@ -356,7 +360,7 @@ def agreed_outcome_edit(
     form = AgreedOutcomeForm(
         request.POST or None,
         initial=initial,
-        organisation_ids=organisation_ids_of(conversation.person),
+        organisation_ids=organisation_ids,
         lineage=conversation.person.framework_lineage,
     )
     actions = _steps_formset(request, action_initial)
@@ -365,7 +369,7 @@ def agreed_outcome_edit(
         # the rows changed (in place, by htmx, or as a whole page without JavaScript).
         form = AgreedOutcomeForm(
             initial={name: form[name].value() for name in form.fields},
-            organisation_ids=organisation_ids_of(conversation.person),
+            organisation_ids=organisation_ids,
             lineage=conversation.person.framework_lineage,
         )
         actions = _steps_rows_changed(request)
@@ -404,14 +408,10 @@ def agreed_outcome_edit(
             "form": form,
             "actions": actions,
             "agreed": agreed,
-            "next_candidate": _next_candidate(conversation, exclude=candidate_of(request)),
+            "next_candidate": _next_candidate(conversation, exclude=candidate),
             "agreed_count": conversation.agreed_outcomes.count(),
         },
     )
-
-
-def candidate_of(request: HttpRequest) -> str:
-    return request.GET.get("candidate", "")
 
 
 def _persons_why(conversation: Conversation) -> str:
@@ -421,11 +421,12 @@ def _persons_why(conversation: Conversation) -> str:
     return person.why if person else ""
 
 
-def _next_candidate(conversation: Conversation, *, exclude: str = ""):
-    """The first possible outcome from the exchange not yet agreed (by its words)."""
+def _next_candidate(conversation: Conversation, *, exclude=None):
+    """The first possible outcome from the exchange not yet agreed (by its words),
+    other than ``exclude``, the one the page is agreeing."""
     agreed = set(conversation.agreed_outcomes.values_list("what_matters", flat=True))
     for candidate in conversation.candidates.all():
-        if candidate.statement not in agreed and str(candidate.pk) != exclude:
+        if candidate.statement not in agreed and candidate != exclude:
             return candidate
     return None
 
