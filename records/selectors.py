@@ -9,7 +9,17 @@ exists, written to the audit trail by ``audit.middleware``.
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
 from accounts.models import Membership, Role, Team
@@ -127,11 +137,19 @@ def caseload_for_user(
     return people
 
 
-def person_page(person: Person) -> Person:
-    """The person with everything their page shows, in a fixed number of queries."""
-    reviews = Review.objects.select_related("point", "created_by", "amends").order_by(
-        "reviewed_on", "pk"
-    )
+def person_page(person: Person, *, reviews_in_full: bool = True) -> Person:
+    """The person with everything their page shows, in a fixed number of queries.
+
+    With ``reviews_in_full`` off, each review is loaded with only what orders,
+    counts and charts it (date, scale point, what it corrects), its point taken
+    from the scale's points already loaded: the person page shows most reviews
+    as a line or a count, and loads in full only those it shows in full
+    (``reviews_by_id``).
+    """
+    if reviews_in_full:
+        reviews = Review.objects.select_related("point", "created_by", "amends")
+    else:
+        reviews = Review.objects.only("pk", "outcome_id", "reviewed_on", "point_id", "amends_id")
     outcomes = (
         Outcome.objects.select_related("latest_point", "first_point", "scale")
         .prefetch_related(
@@ -140,20 +158,32 @@ def person_page(person: Person) -> Person:
                 queryset=FrameworkOutcome.objects.select_related("category__framework"),
             ),
             Prefetch("actions", queryset=Action.objects.order_by("order", "pk")),
-            Prefetch("reviews", queryset=reviews),
+            Prefetch("reviews", queryset=reviews.order_by("reviewed_on", "pk")),
             "scale__points",
         )
         .order_by("status", "pk")
     )
-    return (
-        Person.objects.filter(pk=person.pk)
-        .prefetch_related(
-            Prefetch("teams", queryset=Team.objects.order_by("name"), to_attr="team_list"),
-            Prefetch("key_people", queryset=KeyPerson.objects.order_by("name", "pk")),
-            Prefetch("outcomes", queryset=outcomes, to_attr="outcome_list"),
-        )
-        .get()
+    # The person is already loaded (access was checked on it): only what hangs off it.
+    prefetch_related_objects(
+        [person],
+        Prefetch("teams", queryset=Team.objects.order_by("name"), to_attr="team_list"),
+        Prefetch("key_people", queryset=KeyPerson.objects.order_by("name", "pk")),
+        Prefetch("outcomes", queryset=outcomes, to_attr="outcome_list"),
     )
+    if not reviews_in_full:
+        for outcome in person.outcome_list:
+            points = {point.pk: point for point in outcome.scale.points.all()}
+            for review in outcome.reviews.all():
+                review.point = points[review.point_id]
+    return person
+
+
+def reviews_by_id(ids: Iterable[int]) -> dict[int, Review]:
+    """Reviews in full (with who recorded them and what they correct), by id, in one query."""
+    reviews = Review.objects.filter(pk__in=list(ids)).select_related(
+        "point", "created_by", "amends"
+    )
+    return {review.pk: review for review in reviews}
 
 
 def themes_for_person(person: Person):

@@ -47,6 +47,7 @@ from .selectors import (
     person_for_user,
     person_page,
     review_for_user,
+    reviews_by_id,
     themes_for_person,
 )
 from .submissions import AlreadySaved, saved_once, submission_key
@@ -198,16 +199,13 @@ def _conflict_values(form, current, fields) -> list[tuple[str, str]]:
 
 
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_page(person_for_user(request.user, person_id))
+    person = person_page(person_for_user(request.user, person_id), reviews_in_full=False)
     services.person_viewed(actor=request.actor, person=person)
     outcomes = []
     timeline = []
     for outcome in person.outcome_list:
         all_reviews = list(outcome.reviews.all())
         reviews = current_reviews(all_reviews)
-        amended = {r.amends_id for r in all_reviews if r.amends_id}
-        for review in all_reviews:
-            review.is_superseded = review.pk in amended
         outcomes.append(
             {
                 "outcome": outcome,
@@ -217,7 +215,12 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
                 "latest_review": reviews[-1] if reviews else None,
             }
         )
-        timeline.extend((review, outcome) for review in outcome.reviews.all())
+        timeline.extend((review, outcome) for review in all_reviews)
+    # Only the latest review of each outcome is shown in full.
+    in_full = reviews_by_id(item["latest_review"].pk for item in outcomes if item["latest_review"])
+    for item in outcomes:
+        if item["latest_review"]:
+            item["latest_review"] = in_full[item["latest_review"].pk]
     timeline.sort(key=lambda pair: (pair[0].reviewed_on, pair[0].pk), reverse=True)
     return render(
         request,
