@@ -244,6 +244,15 @@ class AgreedOutcomeForm(SubmittedOnce):
     def more_fields(self):
         return [self[name] for name in self.MORE]
 
+    def typed(self, name: str) -> str:
+        """What is in field ``name`` as the page stands: as typed, or as the page starts."""
+        return str(self[name].value() or "")
+
+    def chosen_framework_outcome(self) -> int | None:
+        """The framework outcome chosen on the page as it stands, if it is one on offer."""
+        value = str(self["framework_outcome"].value() or "")
+        return int(value) if value and self.fields["framework_outcome"].valid_value(value) else None
+
     def clean(self):
         data = super().clean()
         chosen = [data.get("framework_outcome"), data.get("also_relates_to")]

@@ -16,6 +16,7 @@ from common.forms import (
     rows_of,
     save_versioned,
 )
+from frameworks.suggestions import outcomes_suggested
 from records.forms import ActionForm, ActionFormSet, actions_from_formset
 from records.quality import outcome_prompts, review_prompts, views_prompts
 from records.selectors import person_for_user, themes_for_person
@@ -364,11 +365,18 @@ def agreed_outcome_edit(
         lineage=conversation.person.framework_lineage,
     )
     actions = _steps_formset(request, action_initial)
-    if request.method == "POST" and ("add_step" in request.POST or "remove_step" in request.POST):
-        # Adding or taking out a step row saves nothing: the page comes back with
-        # the rows changed (in place, by htmx, or as a whole page without JavaScript).
+    suggesting = request.method == "POST" and "suggest" in request.POST
+    if request.method == "POST" and (
+        "add_step" in request.POST or "remove_step" in request.POST or suggesting
+    ):
+        # Adding or taking out a step row, or asking for or choosing a suggested
+        # framework outcome, saves nothing: the page comes back with the change made
+        # (in place, by htmx, or as a whole page without JavaScript).
+        typed = {name: form[name].value() for name in form.fields}
+        if suggesting:
+            typed["framework_outcome"] = _suggestion_picked(form, request.POST["suggest"])
         form = AgreedOutcomeForm(
-            initial={name: form[name].value() for name in form.fields},
+            initial=typed,
             organisation_ids=organisation_ids,
             lineage=conversation.person.framework_lineage,
         )
@@ -410,8 +418,27 @@ def agreed_outcome_edit(
             "agreed": agreed,
             "next_candidate": _next_candidate(conversation, exclude=candidate),
             "agreed_count": conversation.agreed_outcomes.count(),
+            "suggestions": outcomes_suggested(
+                form.typed("what_matters"),
+                why=form.typed("why_it_matters"),
+                organisations=organisation_ids,
+                lineage=conversation.person.framework_lineage,
+            ),
+            "suggested_chosen": form.chosen_framework_outcome(),
+            "suggestions_asked": suggesting and request.POST["suggest"] == "words",
         },
     )
+
+
+def _suggestion_picked(form: AgreedOutcomeForm, picked: str):
+    """The framework outcome chosen once a suggestion button is pressed: the one
+    pressed if it is on offer, none if the chosen one was pressed again ("none"),
+    otherwise (asking again for suggestions) whatever was chosen before."""
+    if picked == "none":
+        return ""
+    if picked and form.fields["framework_outcome"].valid_value(picked):
+        return picked
+    return form["framework_outcome"].value()
 
 
 def _persons_why(conversation: Conversation) -> str:
