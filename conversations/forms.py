@@ -64,6 +64,7 @@ class StartForm(SubmittedOnce):
     def __init__(self, *args, person, organisation_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["key_people"].queryset = person.key_people.all()
+        self.fields["person_took_part"].label = f"{person.display_name} took part"
         self.fields["held_on"].initial = timezone.localdate()
         if not person.key_people.exists():
             del self.fields["key_people"]
@@ -85,7 +86,17 @@ class StartForm(SubmittedOnce):
         return list(self.cleaned_data["key_people"] or [])
 
 
-class OtherParticipantForm(forms.Form):
+class ViewForm(forms.Form):
+    """What matters to one person who took part, and why."""
+
+    what_matters = text_area("What matters to them", rows=3)
+    why = text_area("Why", rows=2)
+    in_own_words = forms.BooleanField(label="Written in their own words", required=False)
+
+
+class OtherParticipantForm(ViewForm):
+    """Someone else who took part, and, for a first conversation, what matters to them."""
+
     kind = forms.ChoiceField(
         label="Who",
         choices=[c for c in ParticipantKind.choices if c[0] != ParticipantKind.PERSON],
@@ -96,30 +107,43 @@ class OtherParticipantForm(forms.Form):
         label="Relationship, discipline or organisation", max_length=SHORT_TEXT, required=False
     )
 
+    field_order = ["kind", "name", "role", "what_matters", "why", "in_own_words"]
+
     def clean_kind(self) -> str:
         return self.cleaned_data["kind"] or ParticipantKind.PRACTITIONER
+
+    def clean(self):
+        data = super().clean()
+        # A row with no name is skipped; say so rather than drop what was written in it.
+        written = any(data.get(name) for name in ("role", "what_matters", "why"))
+        if written and not data.get("name"):
+            self.add_error("name", "Give their name, or clear this row.")
+        return data
 
 
 OtherParticipantFormSet = forms.formset_factory(OtherParticipantForm, extra=3, max_num=20)
 
 
-class PerspectiveForm(forms.Form):
+class PerspectiveForm(ViewForm):
     participant_id = forms.IntegerField(widget=forms.HiddenInput)
-    what_matters = text_area("What matters to them", rows=3)
-    why = text_area("Why", rows=2)
-    in_own_words = forms.BooleanField(label="Written in their own words", required=False)
+
+    field_order = ["participant_id", "what_matters", "why", "in_own_words"]
 
 
 PerspectiveFormSet = forms.formset_factory(PerspectiveForm, extra=0, max_num=40)
 
 
-class ExchangeForm(VersionedForm):
+class StrengthsForm(forms.Form):
     strengths_person = text_area(
         "The person's strengths, skills and resources",
         help_text="What they can do, what they know, what keeps them going.",
     )
     strengths_family = text_area("Family and friends: who helps, and how")
     strengths_community = text_area("Community: groups, places, neighbours")
+
+
+class ExchangeForm(VersionedForm, StrengthsForm):
+    pass
 
 
 def suggestion_choices(organisation_ids: Sequence[int]) -> list:

@@ -7,7 +7,7 @@ a second confirm (double click, back button) writes nothing more.
 """
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -44,6 +44,26 @@ class ParticipantData:
     name: str
     role: str = ""
     key_person_id: int | None = None
+    # What matters to them, when it is noted as the conversation starts.
+    what_matters: str = ""
+    why: str = ""
+    in_own_words: bool = False
+
+
+@dataclass(frozen=True)
+class ViewData:
+    """What matters to one person who took part, and why."""
+
+    what_matters: str = ""
+    why: str = ""
+    in_own_words: bool = False
+
+    @property
+    def said(self) -> bool:
+        return bool(self.what_matters.strip() or self.why.strip())
+
+
+NO_VIEW = ViewData()
 
 
 @dataclass(frozen=True)
@@ -178,7 +198,9 @@ def conversation_start(
             name=p.name.strip(),
             role=p.role.strip(),
             key_person_id=p.key_person_id,
-            in_own_words=p.kind == ParticipantKind.PERSON,
+            what_matters=p.what_matters,
+            why=p.why,
+            in_own_words=p.kind == ParticipantKind.PERSON or p.in_own_words,
             order=i,
         )
         for i, p in enumerate(people)
@@ -228,6 +250,106 @@ def exchange_save(
     _advance(current, Stage.NEGOTIATE, left_at=Stage.EXCHANGE if leaving else None)
     _audit(actor, current, "update", "Exchange information saved")
     return current
+
+
+REVIEW_HAS_NO_EXCHANGE = (
+    "A review conversation does not note what matters, strengths or possible outcomes "
+    "here, so what is written for them would be lost. Choose First conversation to keep "
+    "it, or clear it to start a review."
+)
+
+
+def _not_taking_part(name: str) -> str:
+    return (
+        f"{name} is not ticked as taking part, but something is written for them. Tick "
+        f"that they took part, or clear what is written."
+    )
+
+
+@transaction.atomic
+def conversation_begin(
+    *,
+    actor: Actor,
+    person: Person,
+    kind: str,
+    held_on: datetime.date,
+    place: str = "",
+    channels: Sequence[str] = (),
+    communication_support: str = "",
+    person_took_part: bool = True,
+    person_view: ViewData = NO_VIEW,
+    key_people: Sequence[KeyPerson] = (),
+    key_people_views: Mapping[KeyPerson, ViewData] | None = None,
+    others: Sequence[ParticipantData] = (),
+    strengths_person: str = "",
+    strengths_family: str = "",
+    strengths_community: str = "",
+    candidates: Sequence[CandidateData] = (),
+    framework=None,
+    leaving: bool = False,
+) -> Conversation:
+    """Start a conversation and, unless it is a review, save its exchange of
+    information with it: the first screen of a first conversation holds both.
+
+    ``person_view`` and ``key_people_views`` are what matters to the person and to
+    each of their key people; each is kept only for someone who took part, and
+    words written for someone who did not are refused rather than dropped. Others'
+    views travel in their ``ParticipantData``. Nothing is saved unless all is.
+    """
+    views = key_people_views or {}
+    if kind == ConversationKind.REVIEW:
+        written = (
+            person_view.said
+            or any(view.said for view in views.values())
+            or any(o.what_matters.strip() or o.why.strip() for o in others)
+            or any(s.strip() for s in (strengths_person, strengths_family, strengths_community))
+            or any(c.statement.strip() for c in candidates)
+        )
+        if written:
+            raise ValidationError({"kind": REVIEW_HAS_NO_EXCHANGE})
+    if person_view.said and not person_took_part:
+        raise ValidationError({"person_took_part": _not_taking_part(person.display_name)})
+    chosen = {kp.pk for kp in key_people}
+    left_out = [kp.name for kp, view in views.items() if view.said and kp.pk not in chosen]
+    if left_out:
+        raise ValidationError({"key_people": [_not_taking_part(name) for name in left_out]})
+    conversation = conversation_start(
+        actor=actor,
+        person=person,
+        kind=kind,
+        held_on=held_on,
+        place=place,
+        channels=channels,
+        communication_support=communication_support,
+        person_took_part=person_took_part,
+        key_people=key_people,
+        others=others,
+        framework=framework,
+    )
+    if kind == ConversationKind.REVIEW:
+        return conversation
+    by_key_person = {kp.pk: view for kp, view in views.items()}
+    perspectives = []
+    for participant in conversation.participants.all():
+        if participant.kind == ParticipantKind.PERSON:
+            view = person_view
+        elif participant.key_person_id is not None:
+            view = by_key_person.get(participant.key_person_id, NO_VIEW)
+        else:
+            continue  # written as they were added
+        if view.said:
+            perspectives.append(PerspectiveData(participant_id=participant.pk, **vars(view)))
+    return exchange_save(
+        actor=actor,
+        conversation=conversation,
+        version=conversation.version,
+        perspectives=perspectives,
+        strengths_person=strengths_person,
+        strengths_family=strengths_family,
+        strengths_community=strengths_community,
+        candidates=candidates,
+        leaving=leaving,
+    )
 
 
 @transaction.atomic

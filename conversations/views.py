@@ -1,5 +1,7 @@
 """Conversation screens: start, the four stages (or a review), record, addenda."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -40,9 +42,11 @@ from .forms import (
     RiskForm,
     RiskFormSet,
     StartForm,
+    StrengthsForm,
+    ViewForm,
     suggestion_choices,
 )
-from .models import Conversation, ConversationKind, ParticipantKind, Stage
+from .models import FIRST_STAGES, Conversation, ConversationKind, ParticipantKind, Stage
 from .selectors import (
     agreed_outcome_for_user,
     conversation_for_user,
@@ -118,20 +122,80 @@ def _shown_again(request: HttpRequest, result: SaveResult) -> VersionedForm:
     return result.form
 
 
+@dataclass
+class _PageErrors:
+    """The error summary of a page built of several forms (includes/form_errors.html)."""
+
+    has_errors: bool
+    page_errors: list[str]
+
+
+def _sent(data, prefix: str):
+    """``data`` for a formset, or no rows if the page sent none (a review started
+    from an older page or a script): the formset is bound either way."""
+    if data is None or f"{prefix}-TOTAL_FORMS" in data:
+        return data
+    return {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+
+
+def _first_stages() -> list[dict]:
+    """The progress indicator before the conversation exists: stage 1 of four."""
+    return [
+        {
+            "label": Stage(stage).label,
+            "url_name": STAGE_URLS[stage],
+            "reachable": False,
+            "current": stage == Stage.EXCHANGE,
+            "number": i + 1,
+        }
+        for i, stage in enumerate(FIRST_STAGES)
+    ]
+
+
 def conversation_start(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The first screen of a conversation. For a first conversation it holds the
+    exchange of information too, so the conversation is started and its first stage
+    saved with one send; a review starts here and goes on to rating each outcome."""
     person = person_for_user(request.user, person_id, edit=True)
-    form = StartForm(
-        request.POST or None, person=person, organisation_ids=organisation_ids_of(person)
+    data = request.POST or None
+    organisation_ids = organisation_ids_of(person)
+    form = StartForm(data, person=person, organisation_ids=organisation_ids)
+    others = OtherParticipantFormSet(data, prefix="others")
+    person_view = ViewForm(data, prefix="person", initial={"in_own_words": True})
+    # Each key person's tick, beside what matters to them.
+    key_rows = [
+        (tick, tick.data["value"].instance)
+        for tick in (form["key_people"] if "key_people" in form.fields else [])
+    ]
+    key_views = [ViewForm(data, prefix=f"kp{kp.pk}") for _, kp in key_rows]
+    strengths = StrengthsForm(data)
+    candidates = CandidateFormSet(
+        _sent(data, "candidates"),
+        prefix="candidates",
+        form_kwargs={
+            "organisation_ids": organisation_ids,
+            "suggestions": suggestion_choices(organisation_ids),
+        },
     )
-    others = OtherParticipantFormSet(request.POST or None, prefix="others")
-    if request.method == "POST" and form.is_valid() and others.is_valid():
+    parts = (form, others, person_view, *key_views, strengths, candidates)
+    if request.method == "POST" and all(part.is_valid() for part in parts):
         key = submission_key(form)
         try:
             with saved_once(key):
-                conversation = services.conversation_start(
+                conversation = services.conversation_begin(
                     actor=request.actor,
                     person=person,
                     others=rows_of(others, services.ParticipantData, keep=lambda row: row["name"]),
+                    person_view=services.ViewData(**person_view.cleaned_data),
+                    key_people_views={
+                        kp: services.ViewData(**view.cleaned_data)
+                        for (_, kp), view in zip(key_rows, key_views, strict=True)
+                    },
+                    candidates=rows_of(
+                        candidates, services.CandidateData, keep=lambda row: row["statement"]
+                    ),
+                    leaving="leave" in request.POST,
+                    **strengths.cleaned_data,
                     **form.cleaned_data,
                 )
         except ValidationError as error:
@@ -140,13 +204,35 @@ def conversation_start(request: HttpRequest, person_id: int) -> HttpResponse:
             messages.info(request, ALREADY_STARTED)
             return redirect("conversation_start", person_id=person.pk)
         else:
-            return redirect(STAGE_URLS[conversation.stage], conversation_id=conversation.pk)
+            return _after_save(request, conversation, conversation.stage)
     person_viewed(actor=request.actor, person=person, what="conversation start form")
+    errors = _PageErrors(
+        # A send that was saved has gone on to the next page.
+        has_errors=request.method == "POST",
+        page_errors=[
+            *form.non_field_errors(),
+            *others.non_form_errors(),
+            *candidates.non_form_errors(),
+        ],
+    )
     return render(
         request,
         "conversations/start.html",
-        # A draft already under way is offered first, so it is picked up, not started twice.
-        {"form": form, "others": others, "person": person, "drafts": drafts_for_person(person)},
+        {
+            "form": form,
+            "errors": errors,
+            "others": others,
+            "person_view": person_view,
+            "key_people": [
+                (tick, kp, view) for (tick, kp), view in zip(key_rows, key_views, strict=True)
+            ],
+            "strengths": strengths,
+            "candidates": candidates,
+            "person": person,
+            "steps": _first_stages(),
+            # A draft already under way is offered first, so it is picked up, not started twice.
+            "drafts": drafts_for_person(person),
+        },
     )
 
 

@@ -3,6 +3,8 @@
 Before the agree stage was reworked (issue 15) the same journeys counted 9 screens
 and 7 sends from the start page to the record check, 61 visible controls on the
 agreed outcome form and 127 presses of Tab from Agree to recorded for one outcome.
+Before the start page took in the first stage, the exchange of information, a first
+conversation with two agreed outcomes counted 6 screens and 6 sends.
 """
 
 import re
@@ -31,9 +33,9 @@ def tabs_until(page: Page, target, limit: int = 200) -> int:
 
 
 def through_exchange_and_negotiate(page: Page, candidates: list[str]) -> None:
+    """Start page (with the exchange of information on it), then Negotiate."""
     page.get_by_role("link", name="Start a conversation").click()
     page.get_by_label("Direct: talking (verbal)").check()
-    page.get_by_role("button", name="Start").click()
     iris = page.get_by_role("group", name="Iris Mackenzie (The person)")
     iris.get_by_label("What matters to them").fill("I want to cook again, and see my pals.")
     iris.get_by_label("Why").fill("Cooking is how I look after my family.")
@@ -72,8 +74,8 @@ def test_a_first_conversation_with_two_agreed_outcomes_in_six_screens(
     print(f"\nagree stage: {len(shown)} screens, {len(sends)} sends, {controls} controls")
     assert len(shown) <= 6, shown
     assert controls <= 20
-    # Start, exchange, negotiate, each agreed outcome, and the record check: one send each.
-    assert len(sends) == 6, sends
+    # Start with the exchange, negotiate, each agreed outcome, and the record check.
+    assert len(sends) <= 5, sends
 
 
 def test_one_outcome_from_agree_to_recorded_by_keyboard_in_40_tabs(

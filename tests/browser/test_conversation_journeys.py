@@ -1,5 +1,6 @@
 """A first conversation through the Exchange Model's four stages, as a practitioner holds it."""
 
+import datetime
 import re
 
 import pytest
@@ -7,12 +8,14 @@ from playwright.sync_api import Page, expect
 
 from frameworks.models import FrameworkOutcome
 from tests.browser.harness import assert_accessible, field, sign_in
+from tests.factories import KeyPersonFactory
 
 pytestmark = pytest.mark.browser
 
 THEIR_WORDS = "I want to make soup for my husband again; the smell of it makes the house a home."
 CANDIDATE = "Cooking in my own kitchen again"
 FRIENDS = "Seeing my friends at the lunch club on Fridays."
+SON_SAYS = "That Mum is safe at the hob when I am at work."
 
 
 def open_person_from_the_caseload(page: Page, name: str, *, scan: bool) -> None:
@@ -30,40 +33,57 @@ def open_person_from_the_caseload(page: Page, name: str, *, scan: bool) -> None:
 
 
 def start_a_first_conversation(page: Page, name: str, *, scan: bool) -> None:
+    """The start page, on which the first stage, the exchange of information, follows."""
     page.get_by_role("link", name="Start a conversation").click()
     expect(page.get_by_role("heading", name=f"Start a conversation with {name}")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Conversation stages").locator("[aria-current=step]")
+    ).to_have_text("1 Exchange information")
     if scan:
         assert_accessible(page)
     expect(page.get_by_label("First conversation")).to_be_checked()
     field(page, "Place").fill("At home, in the kitchen")
     page.get_by_label("Direct: talking (verbal)").check()
-    page.get_by_role("button", name="Start").click()
-    expect(page.get_by_role("heading", name="1. Exchange information")).to_be_visible()
-    if scan:
-        assert_accessible(page)
 
 
 def test_practitioner_holds_a_first_conversation_and_records_two_agreed_outcomes(
     page: Page, live_server, roles, person
 ):
+    KeyPersonFactory(person=person, name="Alan Mackenzie", relationship="Son")
     sign_in(page, live_server, roles.practitioner)
     open_person_from_the_caseload(page, "Iris Mackenzie", scan=True)
     start_a_first_conversation(page, "Iris Mackenzie", scan=True)
 
-    # 1. Exchange information: what matters, in Iris's own words, and a possible outcome.
+    # 1. Exchange information, on the same page: what matters, in Iris's own words,
+    # what matters to her son once he is ticked as taking part, and a possible outcome.
     iris = page.get_by_role("group", name="Iris Mackenzie (The person)")
     iris.get_by_label("What matters to them").fill(THEIR_WORDS)
     iris.get_by_label("Why").fill("Cooking was always how she looked after her family.")
+    alan = page.get_by_role("group", name="Alan Mackenzie (Son)")
+    expect(alan.get_by_label("What matters to them")).to_be_hidden()
+    alan.get_by_label("Alan Mackenzie took part").check()
+    alan.get_by_label("What matters to them").fill(SON_SAYS)
     field(page, "The person's strengths, skills and resources").fill("Knows every recipe by heart.")
     possible = page.get_by_role("group", name="Possible outcome 1")
     possible.get_by_label("Possible outcome").fill(CANDIDATE)
     possible.get_by_label("Closest framework outcome (optional)").select_option(
         label="Improved skills"
     )
+    assert_accessible(page)
+    # A date in the future is refused; everything typed is still there to send again.
+    field(page, "Date").fill("2999-01-01")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", name="Please check the form")).to_be_visible()
+    expect(iris.get_by_label("What matters to them")).to_have_value(THEIR_WORDS)
+    expect(alan.get_by_label("What matters to them")).to_have_value(SON_SAYS)
+    expect(possible.get_by_label("Possible outcome")).to_have_value(CANDIDATE)
+    assert_accessible(page)
+    field(page, "Date").fill(datetime.date.today().isoformat())
     page.get_by_role("button", name="Save and continue").click()
 
-    # 2. Negotiate: a difference of view and a risk talked through.
+    # 2. Negotiate: each view side by side, a difference of view and a risk talked through.
     expect(page.get_by_role("heading", name="2. Negotiate")).to_be_visible()
+    expect(page.get_by_text(SON_SAYS)).to_be_visible()
     assert_accessible(page)
     field(page, "Where views differ, and how it was talked through").fill(
         "Her son worries about the hob; Iris wants to cook on her own."
@@ -149,6 +169,7 @@ def test_practitioner_saves_a_draft_and_picks_it_up_from_the_home_page(
     start_a_first_conversation(page, "Iris Mackenzie", scan=False)
     iris = page.get_by_role("group", name="Iris Mackenzie (The person)")
     iris.get_by_label("What matters to them").fill(THEIR_WORDS)
+    # Saved as a draft from the start page: it resumes at the first stage.
     page.get_by_role("button", name="Save draft and come back later").click()
 
     expect(page.get_by_text("Your draft is saved. Pick it up from your home page.")).to_be_visible()

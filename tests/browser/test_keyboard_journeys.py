@@ -60,25 +60,21 @@ def test_practitioner_holds_a_first_conversation_with_the_keyboard_alone(page: P
     expect(page.get_by_text("No conversations recorded yet.")).to_be_visible()
     assert_accessible(page)
 
-    # Start a first conversation: the kind is already chosen.
+    # Start a first conversation: the kind is already chosen, and the first stage,
+    # exchanging information, is on the same page.
     press_enter_on(page, page.get_by_role("link", name="Start a conversation"))
     expect(
         page.get_by_role("heading", name="Start a conversation with Iris Mackenzie")
     ).to_be_visible()
     expect(page.get_by_label("First conversation")).to_be_checked()
     type_into(page, field(page, "Place"), "At home, in the kitchen")
+    iris = page.get_by_role("group", name="Iris Mackenzie (The person)")
+    type_into(page, iris.get_by_label("What matters to them"), THEIR_WORDS)
+    type_into(page, iris.get_by_label("Why"), "Cooking was always how she looked after her family.")
     talking = page.get_by_label("Direct: talking (verbal)")
     tab_to(page, talking)
     page.keyboard.press("Space")
     expect(talking).to_be_checked()
-    assert_accessible(page)
-    press_enter_on(page, page.get_by_role("button", name="Start"))
-
-    # 1. Exchange information.
-    expect(page.get_by_role("heading", name="1. Exchange information")).to_be_visible()
-    iris = page.get_by_role("group", name="Iris Mackenzie (The person)")
-    type_into(page, iris.get_by_label("What matters to them"), THEIR_WORDS)
-    type_into(page, iris.get_by_label("Why"), "Cooking was always how she looked after her family.")
     type_into(
         page,
         field(page, "The person's strengths, skills and resources"),

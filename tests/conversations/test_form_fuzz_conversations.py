@@ -25,7 +25,9 @@ from conversations.forms import (
     ReviewEntryForm,
     RiskFormSet,
     StartForm,
+    StrengthsForm,
     VersionedForm,
+    ViewForm,
     suggestion_choices,
 )
 from frameworks.models import FrameworkOutcome
@@ -99,6 +101,7 @@ def test_other_participants_formset_answers_any_input(db):
         lambda data: OtherParticipantFormSet(data, prefix="others"),
         with_values(posted(template), **{"others-0-kind": "person", "others-0-name": "Iris"}),
         with_values(posted(template), **{"others-TOTAL_FORMS": "21"}),
+        with_values(posted(template), **{"others-0-name": "", "others-0-why": "Keep her home"}),
     )
 
 
@@ -153,6 +156,8 @@ def test_stage_formsets_answer_any_input(conversation, name):
 STAGE_FORMS = {
     "version": (VersionedForm, lambda: {"version": 1}),
     "exchange": (ExchangeForm, lambda: {"version": 2, "strengths_person": "A great cook"}),
+    "strengths": (StrengthsForm, lambda: {"strengths_family": "Bill does the shopping"}),
+    "view": (ViewForm, lambda: {"what_matters": "Soup for Bill", "in_own_words": True}),
     "negotiate": (NegotiateForm, lambda: {"version": 3, "differences": "Bill worries"}),
     "agree": (AgreeForm, lambda: {"version": 4, "not_agreed": ""}),
     "agreed-outcome": (
