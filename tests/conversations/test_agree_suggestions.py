@@ -161,6 +161,20 @@ def test_choosing_a_suggestion_sets_the_choice_and_the_page_then_saves_with_it(
     assert list(agreed.framework_outcomes.all()) == [cooking]
 
 
+def test_changing_an_agreed_outcome_shows_its_framework_outcome_as_the_chosen_suggestion(
+    practitioner, conversation, cooking
+):
+    agreed = AgreedOutcome.objects.create(
+        conversation=conversation, what_matters="Cooking Sunday dinner"
+    )
+    agreed.framework_outcomes.set([cooking])
+    page = text(practitioner.get(f"/conversations/{conversation.pk}/agree/{agreed.pk}/edit/"))
+    part = suggestions(page)
+    assert suggested(part) == ["Cooking and meals"]
+    assert 'aria-pressed="true"' in part and "Chosen; shares the word: cooking" in part
+    assert selected(page) == "Cooking and meals"
+
+
 def test_pressing_the_chosen_suggestion_again_takes_the_choice_away(
     practitioner, conversation, cooking
 ):
