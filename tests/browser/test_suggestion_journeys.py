@@ -56,6 +56,11 @@ def test_typed_words_offer_a_framework_outcome_which_is_chosen_and_saved(
     expect(field(page, "The agreed outcome")).to_have_value(WORDS)  # what was typed stays
     assert loads == [] and not AgreedOutcome.objects.exists()
     assert_accessible(page)
+    # Another choice made in the list shows at once: the suggestion is no longer chosen.
+    field(page, "Framework outcome it relates to").select_option(label="Improved skills")
+    expect(cooking).to_have_attribute("aria-pressed", "false")
+    cooking.click()
+    expect(cooking).to_have_attribute("aria-pressed", "true")
 
     page.get_by_role("button", name="Save and check before recording").click()
     expect(page.get_by_role("heading", name="4. Record outcomes")).to_be_visible()
