@@ -6,6 +6,9 @@ from records.models import Outcome, Review
 # ``until`` of an outcome that is still active: after every period.
 OPEN = 2**31 - 1
 
+# The age band of an organisation's tallies for all ages together (OrganisationTally).
+ALL_AGES = "all"
+
 KEY = (
     "organisation_id",
     "team",
@@ -104,13 +107,22 @@ class TeamOutcomeSpan(TallyBase):
         constraints = _unique("team_outcome_span_key_unique")
 
 
-TALLY_MODELS = (Tally, TeamTally, TeamOutcomeTally, TeamOutcomeSpan)
+class OrganisationTally(TallyBase):
+    """The organisation's figures for all ages together (``age_band`` ``ALL_AGES``): the
+    same as its ``Tally`` rows added up over the age bands, so that a report without an
+    age band reads a sixth as many rows."""
+
+    class Meta:
+        constraints = _unique("organisation_tally_key_unique")
 
 
-def tally_model(team: int, figure: str, scope: str) -> type[TallyBase]:
+TALLY_MODELS = (Tally, OrganisationTally, TeamTally, TeamOutcomeTally, TeamOutcomeSpan)
+
+
+def tally_model(team: int, figure: str, scope: str, age_band: str = "") -> type[TallyBase]:
     """Which table holds a tally."""
     if team == 0:
-        return Tally
+        return OrganisationTally if age_band == ALL_AGES else Tally
     if figure == "span":
         return TeamOutcomeSpan
     if figure == "mattered" and scope.startswith("outcome:"):

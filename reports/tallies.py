@@ -55,9 +55,11 @@ from records.quality import OUTCOME_CRITERIA, REVIEW_CRITERIA
 
 from .disclosure import Count, record_key, record_key_sql
 from .models import (
+    ALL_AGES,
     KEY,
     OPEN,
     TALLY_MODELS,
+    OrganisationTally,
     OutcomeAgeBand,
     ReviewAgeBand,
     Tally,
@@ -211,6 +213,10 @@ def contributions(
                         counts[
                             *common, figure, scope, banded, day, OPEN, "", False, 0, 0, theme
                         ] += one
+    # The organisation's tallies again, for all ages together (OrganisationTally).
+    for key, n in list(counts.items()):
+        if key[1] == 0:
+            counts[(*key[:4], ALL_AGES, *key[5:])] += n
     return counts
 
 
@@ -403,7 +409,7 @@ def _apply(change: Counter) -> None:
     by_model = defaultdict(list)
     for key, n in sorted(change.items()):  # one order: no deadlocks
         if n:
-            by_model[tally_model(key[1], key[2], key[3])].append((key, n))
+            by_model[tally_model(*key[1:5])].append((key, n))
     quote = connection.ops.quote_name
     columns = ", ".join(quote(c) for c in (*KEY, "n", "keys"))
     key_columns = ", ".join(quote(c) for c in KEY)
@@ -478,7 +484,7 @@ def rebuild_in_python(batch: int = 5000) -> int:
     by_model = defaultdict(list)
     for key, n in counts.items():
         if n:
-            model = tally_model(key[1], key[2], key[3])
+            model = tally_model(*key[1:5])
             by_model[model].append(model(**dict(zip(KEY, key, strict=True)), n=n, keys=n.key))
     for model, tallies in by_model.items():
         model.objects.bulk_create(tallies, batch_size=2000)
@@ -792,6 +798,15 @@ def _rebuild_statements() -> tuple[list, list, list, list]:
         ORDER BY c.organisation_id, c.team"""  # noqa: S608
         for model, route in routes.items()
     ]
+    # The organisation's tallies for all ages together: its tallies added up over the bands.
+    grouped = [c for c in KEY if c != "age_band"]
+    chosen = [f"'{ALL_AGES}'" if c == "age_band" else c for c in KEY]
+    writes.append(
+        f"""INSERT INTO {OrganisationTally._meta.db_table} ({", ".join(KEY)}, n, keys)
+        SELECT {", ".join(chosen)}, SUM(n), SUM(keys) FROM {Tally._meta.db_table}
+        GROUP BY {", ".join(grouped)}
+        ORDER BY organisation_id"""  # noqa: S608
+    )
     constraints = [
         f"ALTER TABLE {m._meta.db_table} ADD CONSTRAINT {m._meta.constraints[0].name} "
         f"UNIQUE ({', '.join(KEY)})"
@@ -857,7 +872,10 @@ def stored_rows(
         params += [headline, MATTERED, RATED, "outcome:%", MATTERED, start, before]
         return sql, params
 
-    parts = [added_up(Tally)] if team == 0 else [added_up(TeamTally), added_up(TeamOutcomeTally)]
+    if team != 0:
+        parts = [added_up(TeamTally), added_up(TeamOutcomeTally)]
+    else:
+        parts = [added_up(Tally if age else OrganisationTally)]
     with connection.cursor() as cursor:
         cursor.execute(
             " UNION ALL ".join(sql for sql, _ in parts), [p for _, ps in parts for p in ps]
@@ -887,6 +905,8 @@ def counted_rows(
     sums: dict = defaultdict(lambda: [Count(), Count(), Count()])
     for key, n in counts.items():
         _, _, figure, scope, band_of_age, first, until, band, single, distance, flags, theme = key
+        if band_of_age == ALL_AGES:
+            continue  # the same counts again, all ages together, for storing only
         if first > end or (age and band_of_age != age) or not _wanted(figure, scope, headline):
             continue
         total = sums[figure, scope, band, single, distance, flags, theme]
@@ -943,7 +963,8 @@ def stored_trend(
     months: tuple[int, int],
 ) -> list[dict]:
     """The headline tallies of the organisation (or a team) by month, for the trends."""
-    tallies = (Tally if team == 0 else TeamTally).objects.filter(
+    model = TeamTally if team != 0 else Tally if age else OrganisationTally
+    tallies = model.objects.filter(
         organisation_id=organisation_id,
         team=team,
         scope=headline,
@@ -978,7 +999,8 @@ def counted_trend(
     for key, n in counts.items():
         _, _, figure, scope, band_of_age, month, _, band, single, distance, _, _ = key
         if (
-            scope != headline
+            band_of_age == ALL_AGES
+            or scope != headline
             or figure not in (RATED, RECORDED, REVIEWED)
             or not months[0] <= month <= months[1]
             or (age and band_of_age != age)

@@ -1,7 +1,7 @@
 """The report tallies follow every write, and give the same figures as counting the records."""
 
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
 from io import StringIO
 
 import pytest
@@ -11,7 +11,7 @@ from frameworks.models import Framework, FrameworkOutcome
 from records import services
 from records.models import Outcome, OutcomeStatus
 from reports import tallies
-from reports.models import KEY, TALLY_MODELS, tally_model
+from reports.models import ALL_AGES, KEY, TALLY_MODELS, tally_model
 from reports.periods import Period, period_from
 from reports.selectors import (
     OrganisationFilters,
@@ -32,7 +32,7 @@ def stored() -> Counter:
     counts = Counter()
     for model in TALLY_MODELS:
         for *key, n, keys in model.objects.values_list(*KEY, "n", "keys").order_by():
-            assert tally_model(key[1], key[2], key[3]) is model
+            assert tally_model(*key[1:5]) is model
             counts[tuple(key)] = (n, keys)
     return counts
 
@@ -100,10 +100,22 @@ def history(roles, build, actor_as, monkeypatch):
 
 def test_tallies_kept_by_every_write_are_those_counted_again_from_the_records(history):
     kept = stored()
-    organisation_rated = [n for key, (n, _) in kept.items() if key[1:4] == (0, tallies.RATED, "")]
+    organisation_rated = [
+        n
+        for key, (n, _) in kept.items()
+        if key[1:4] == (0, tallies.RATED, "") and key[4] != ALL_AGES
+    ]
     # Seeing people: Feb, and June (two that day: the later entered counts); Feeling
     # safe: March (corrected) and September; Having things to do: April.
     assert sum(organisation_rated) == 5
+    # The organisation's tallies for all ages together are those by age band added up.
+    by_band, all_ages = defaultdict(Counter), defaultdict(Counter)
+    for key, (n, keys) in kept.items():
+        if key[1] == 0:
+            rest = (*key[:4], *key[5:])
+            (all_ages if key[4] == ALL_AGES else by_band)[rest].update(n=n, keys=keys)
+    assert all_ages == by_band
+    assert sum(c["n"] for k, c in all_ages.items() if k[1:4] == (0, tallies.RATED, "")) == 5
     assert all(keys > 0 for _, keys in kept.values())
     tallies.rebuild()
     assert stored() == kept
