@@ -54,8 +54,11 @@ check: setup
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check --fail-level WARNING
 
+# One pytest-xdist worker per core, each with its own test database
+# (test_<name>_gw0, ...); PYTEST_WORKERS=0 runs the suite in one process.
+PYTEST_WORKERS ?= auto
 pytest: setup
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 # Speed measurements (not part of make test); see bench/RESULTS.md.
 bench: export DJANGO_SETTINGS_MODULE := outcomes_site.test_settings
