@@ -55,6 +55,7 @@ VACUUMED = (
     "records_review_helped_themes",
     "records_review_hindered_themes",
     "reports_tally",
+    "reports_organisationtally",
     "reports_teamtally",
     "reports_teamoutcometally",
     "reports_teamoutcomespan",

@@ -15,6 +15,7 @@ it are corrected (see ``reports.tallies``).
 import datetime
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -477,9 +478,12 @@ def team_rollup(team: Team, period: Period) -> Rollup:
 
 @dataclass
 class TeamByOutcome:
+    """The team-by-framework-outcome table: its teams and columns, and its cells read
+    for the teams asked for (a page shows 50 teams of thousands)."""
+
     teams: list  # [(team id, team name)]
     identities: list  # [FrameworkOutcomeRow] in column order
-    counts: dict  # (team id, identity as text) -> count
+    cells: Callable[[list[int] | None], dict]  # team ids (None: all) -> {(team, identity): n}
 
 
 def _headline(filters: OrganisationFilters) -> str:
@@ -511,9 +515,16 @@ def organisation_rollup(
             window=window(period),
         )
         r = rollup_from(rows, period, **chosen)
-        counts = tallies.stored_team_grid(
-            organisation_id=organisation.pk, age=filters.age_band, window=window(period)
-        )
+
+        def cells(team_ids: list[int] | None) -> dict:
+            return tallies.stored_team_grid(
+                organisation_id=organisation.pk,
+                age=filters.age_band,
+                window=window(period),
+                teams=team_ids,
+            )
+
+        teams = list(organisation.teams.order_by("name", "pk").values_list("pk", "name"))
     else:
         r = counted_rollup(
             team_outcomes(filters.team),
@@ -523,14 +534,13 @@ def organisation_rollup(
             **chosen,
         )
         counts = {(filters.team.pk, str(row.identity)): row.mattered for row in r.rows}
+
+        def cells(team_ids: list[int] | None) -> dict:
+            return counts
+
+        teams = [(filters.team.pk, filters.team.name)]
     columns = [row for row in r.rows if row.mattered]
-    shown = {str(row.identity) for row in columns}
-    with_counts = {team for (team, identity), n in counts.items() if n and identity in shown}
-    teams = sorted(
-        organisation.teams.filter(pk__in=with_counts).values_list("pk", "name"),
-        key=lambda t: t[1],
-    )
-    return r, TeamByOutcome(teams=teams, identities=columns, counts=counts)
+    return r, TeamByOutcome(teams=teams, identities=columns, cells=cells)
 
 
 # Trends

@@ -170,8 +170,9 @@ def comparison_table(current: Summary, previous: Summary, *, suppress: bool) -> 
 
 
 class _GridRows(Sequence):
-    """The team-by-framework-outcome table's rows, each made when it is read: the page
-    shows 50 teams of thousands, and a downloaded table reads them all in turn."""
+    """The team-by-framework-outcome table's rows, made when they are read: the page
+    shows 50 teams of thousands and reads only their cells; a downloaded table reads
+    every team's cells at once."""
 
     def __init__(self, data: TeamByOutcome) -> None:
         self.data = data
@@ -182,12 +183,19 @@ class _GridRows(Sequence):
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return [self._row(i) for i in range(*index.indices(len(self)))]
-        return self._row(range(len(self))[index])
+            teams = self.data.teams[index]
+            cells = self.data.cells([team for team, _ in teams]) if teams else {}
+            return [self._row(team, name, cells) for team, name in teams]
+        i = range(len(self))[index]
+        return self[i : i + 1][0]
 
-    def _row(self, i: int) -> list[str]:
-        team, name = self.data.teams[i]
-        counts = [self.data.counts.get((team, identity), Count()) for identity in self.identities]
+    def __iter__(self):
+        cells = self.data.cells(None) if self.data.teams else {}
+        for team, name in self.data.teams:
+            yield self._row(team, name, cells)
+
+    def _row(self, team: int, name: str, cells: dict) -> list[str]:
+        counts = [cells.get((team, identity), Count()) for identity in self.identities]
         total = sum(counts, Count())
         return [name, *[str(perturbed(c)) for c in counts], str(perturbed(total))]
 

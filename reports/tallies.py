@@ -923,21 +923,25 @@ def counted_rows(
 
 
 def stored_team_grid(
-    *, organisation_id: int, age: str = "", window: Window
+    *, organisation_id: int, age: str = "", window: Window, teams: Iterable[int] | None = None
 ) -> dict[tuple[int, str], Count]:
-    """Outcomes worked on in the period, by team and framework outcome identity (as text).
+    """Outcomes worked on in the period, by team and framework outcome identity (as text),
+    for every team or only ``teams``.
 
     Without an age band: those not ended before the period (``TeamOutcomeSpan``, a
     row or a few per team and framework outcome), less those started after it.
     """
     start, end = window.current
+    chosen = {} if teams is None else {"team__in": list(teams)}
     mattered = TeamOutcomeTally.objects.filter(
-        organisation_id=organisation_id, figure=MATTERED, scope__startswith="outcome:"
+        organisation_id=organisation_id, figure=MATTERED, scope__startswith="outcome:", **chosen
     )
     if age:
         parts = [(mattered.filter(age_band=age, start__lte=end, until__gte=start), 1)]
     else:
-        spans = TeamOutcomeSpan.objects.filter(organisation_id=organisation_id, until__gte=start)
+        spans = TeamOutcomeSpan.objects.filter(
+            organisation_id=organisation_id, until__gte=start, **chosen
+        )
         parts = [(spans, 1), (mattered.filter(start__gt=end, until__gte=start), -1)]
     # Added up as plain numbers (tens of thousands of cells), made counts at the end.
     grid: dict = {}

@@ -20,18 +20,20 @@ def test_the_team_table_pages_through_teams_and_downloads_hold_them_all(commissi
         team = Team.objects.create(organisation=organisation, name=f"Team {n:02d}")
         person = build.person(f"Person {n}", team=team)
         build.outcome(person, "Seeing people", [(D(2025, 3, 1), 3)])
+    # Every team of the organisation is listed by name, with the two that have no
+    # outcomes (Hillside Team and Shoreline Team) first.
     page = commissioner.get(f"/reports/organisations/{organisation.pk}/{PERIOD}")
     html = page.content.decode()
-    assert "Teams 1 to 50 of 55, by name. The downloads hold every team." in html
-    assert '<th scope="row">Team 50</th>' in html
-    assert '<th scope="row">Team 51</th>' not in html
+    assert "Teams 1 to 50 of 57, by name. The downloads hold every team." in html
+    assert '<th scope="row">Team 48</th>' in html
+    assert '<th scope="row">Team 49</th>' not in html
     assert "teams_from=50#grid-h" in html
 
     second = commissioner.get(
         f"/reports/organisations/{organisation.pk}/{PERIOD}&teams_from=50"
     ).content.decode()
-    assert "Teams 51 to 55 of 55" in second
-    assert '<th scope="row">Team 51</th>' in second
+    assert "Teams 51 to 57 of 57" in second
+    assert '<th scope="row">Team 49</th>' in second
     assert '<th scope="row">Team 01</th>' not in second
     assert "Previous teams" in second and "Next teams" not in second
 
@@ -40,13 +42,18 @@ def test_the_team_table_pages_through_teams_and_downloads_hold_them_all(commissi
             f"/reports/organisations/{organisation.pk}/export/team_by_outcome.csv{PERIOD}"
         )
     )
-    assert [row[0] for row in grid[1:]] == [f"Team {n:02d}" for n in range(1, 56)]
+    assert [row[0] for row in grid[1:]] == [
+        "Hillside Team",
+        "Shoreline Team",
+        *[f"Team {n:02d}" for n in range(1, 56)],
+    ]
+    assert set(grid[1][1:]) == {"0"}  # nothing worked on: every cell 0
     # One outcome each: perturbed (reports.disclosure) to 0 or 5, never shown as 1.
     assert {row[1] for row in grid[1:]} <= {"0", "5"}
 
     nonsense = commissioner.get(f"/reports/organisations/{organisation.pk}/{PERIOD}&teams_from=abc")
     assert nonsense.status_code == 200
-    assert "Teams 1 to 50 of 55" in nonsense.content.decode()
+    assert "Teams 1 to 50 of 57" in nonsense.content.decode()
 
 
 def test_team_choices_are_escaped_and_the_chosen_one_selected(commissioner, roles, build):
