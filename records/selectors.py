@@ -47,18 +47,34 @@ def people_for_user(user, *, roles: Iterable[str] = VIEW_ROLES) -> QuerySet[Pers
     """Every person on a caseload of a team where the user holds one of ``roles``."""
     if not user.is_authenticated or not user.is_active:
         return Person.objects.none()
-    membership = Membership.objects.filter(
+    return Person.objects.filter(Exists(_memberships(user, roles)))
+
+
+def _memberships(user, roles: Iterable[str]) -> QuerySet[Membership]:
+    """The user's memberships with one of ``roles`` of a team the outer person is on."""
+    return Membership.objects.filter(
         user=user, role__in=list(roles), team__caseload_entries__person=OuterRef("pk")
     )
-    return Person.objects.filter(Exists(membership))
 
 
-def person_for_user(user, person_id: int, *, edit: bool = False) -> Person:
-    """The person, if the user may see (or, with ``edit``, change) the record; else ``Refused``."""
+def person_for_user(
+    user, person_id: int, *, edit: bool = False, with_rights: bool = False
+) -> Person:
+    """The person, if the user may see (or, with ``edit``, change) the record; else ``Refused``.
+
+    With ``with_rights``, in the same query: ``user_may_edit`` (the user may change
+    the record) and ``user_manages`` (the user manages one of the person's teams).
+    """
     roles = EDIT_ROLES if edit else VIEW_ROLES
     person = None
     if possible_id(person_id):
-        person = people_for_user(user, roles=roles).filter(pk=person_id).first()
+        people = people_for_user(user, roles=roles).filter(pk=person_id)
+        if with_rights:
+            people = people.annotate(
+                user_may_edit=Exists(_memberships(user, EDIT_ROLES)),
+                user_manages=Exists(_memberships(user, (Role.MANAGER,))),
+            )
+        person = people.first()
     if person is None:
         raise Refused("records.person", person_id)
     return person

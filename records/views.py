@@ -199,7 +199,9 @@ def _conflict_values(form, current, fields) -> list[tuple[str, str]]:
 
 
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_page(person_for_user(request.user, person_id), reviews_in_full=False)
+    person = person_page(
+        person_for_user(request.user, person_id, with_rights=True), reviews_in_full=False
+    )
     services.person_viewed(actor=request.actor, person=person)
     outcomes = []
     timeline = []
@@ -232,8 +234,8 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "timeline": timeline[:20],
             "timeline_total": len(timeline),
             "today": timezone.localdate(),
-            "can_edit": may_edit(request.user, person),
-            "can_see_access_log": manages_person(request.user, person),
+            "can_edit": person.user_may_edit,
+            "can_see_access_log": person.user_manages,
             # From the outcomes already loaded above: no further queries.
             "gas_rounds": gas_rounds(person.outcome_list),
             **hooks.person_page_sections(person),
