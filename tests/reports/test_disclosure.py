@@ -141,8 +141,13 @@ SPEC = [
 
 
 @pytest.fixture
-def published(client, roles, build, monkeypatch):
-    """The data of SPEC written through the services, and the truth kept beside it."""
+def published(django_db_reset_sequences, client, roles, build, monkeypatch):
+    """The data of SPEC written through the services, and the truth kept beside it.
+
+    Ids start from 1 whatever ran before in the same database: each record's key, and
+    so each perturbed count, comes from its id, and the attacker's search must meet the
+    same counts in any order the suite runs in (one worker or several).
+    """
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: D(2025, 9, 1))
     OrganisationRole.objects.create(user=roles.manager, organisation=roles.team.organisation)
     client.force_login(roles.manager)
