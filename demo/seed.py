@@ -64,12 +64,21 @@ from records.quality import (
     review_prompts,
 )
 from reports import tallies
-from reports.models import KEY, OPEN, Tally, TeamOutcomeSpan, TeamOutcomeTally, TeamTally
+from reports.models import (
+    KEY,
+    OPEN,
+    OrganisationTally,
+    Tally,
+    TeamOutcomeSpan,
+    TeamOutcomeTally,
+    TeamTally,
+)
 from themes.models import Theme
 
 # The report tallies seed_demo counts at the end (reports.tallies.rebuild).
 TALLY_TABLES = {
     "report_tallies": Tally,
+    "organisation_tallies": OrganisationTally,
     "team_tallies": TeamTally,
     "team_outcome_tallies": TeamOutcomeTally,
     "team_outcome_spans": TeamOutcomeSpan,

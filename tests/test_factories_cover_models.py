@@ -20,6 +20,7 @@ WITHOUT_FACTORY = {
     # Derived data: counted from the records by reports.tallies whenever an
     # outcome or a review is written, never made by hand.
     "reports.Tally",
+    "reports.OrganisationTally",
     "reports.TeamTally",
     "reports.TeamOutcomeTally",
     "reports.TeamOutcomeSpan",
