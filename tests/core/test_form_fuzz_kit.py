@@ -23,6 +23,8 @@ from django.http import QueryDict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accounts.models import Team
+from tests.factories import TeamFactory
 from tests.records.test_form_fuzz import (
     NASTY,
     ODD_BOOLEANS,
@@ -194,8 +196,10 @@ def shown(bound_field) -> list[str] | None:
     value = bound_field.value()
     if isinstance(bound_field.field, forms.BooleanField):
         return ["on"] if value else None
-    if isinstance(value, list | tuple):
-        return [str(v) for v in value] or None
+    several = forms.MultipleChoiceField | forms.ModelMultipleChoiceField
+    if isinstance(bound_field.field, several) or isinstance(value, list | tuple):
+        # Boxes left unticked (or a list with nothing chosen) send nothing at all.
+        return [str(v) for v in value or ()] or None
     return [""] if value is None else [str(value)]
 
 
@@ -406,11 +410,25 @@ def test_an_untouched_page_posts_back_what_it_showed():
     assert data["count"] == "3"
     assert data["day"] == "2025-01-06"
     assert "agreed" not in data
+    assert "tags" not in data, "unticked boxes send nothing"
+    assert posted(EveryKind(initial={"tags": ["b"]})).getlist("tags") == ["b"]
     rows = EveryKindFormSet(prefix="rows", initial=[{"text": "Ada"}])
     data = posted(rows)
     assert data["rows-TOTAL_FORMS"] == "3"
     assert data["rows-INITIAL_FORMS"] == "1"
     assert data["rows-0-text"] == "Ada"
+
+
+def test_an_untouched_page_with_no_row_ticked_is_accepted(db):
+    class Chosen(forms.Form):
+        teams = forms.ModelMultipleChoiceField(
+            queryset=Team.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+        )
+
+    TeamFactory()
+    data = posted(Chosen())
+    assert "teams" not in data
+    assert Chosen(data).is_valid()
 
 
 def test_a_uniform_typist_types_its_value_everywhere_but_the_count_of_rows():
