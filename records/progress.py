@@ -9,7 +9,7 @@ the same rules (the formula itself is ``frameworks.gas``).
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -59,12 +59,15 @@ def _open_on(outcome: Outcome, day: datetime.date) -> bool:
     return outcome.status_changed_on >= day
 
 
-def gas_rounds(outcomes: Iterable[Outcome]) -> list[GasRound]:
+def gas_rounds(
+    outcomes: Iterable[Outcome], *, reviews_of: Callable[[Outcome], Iterable] | None = None
+) -> list[GasRound]:
     """The person's GAS T-score at each review round, oldest first.
 
     ``outcomes`` are one person's outcomes with ``scale`` and ``reviews``
-    (with ``point``) already loaded, as on the person page; nothing here
-    queries the database.
+    (with ``point``) already loaded, or their reviews as ``reviews_of`` gives
+    them (anything with ``pk``, ``reviewed_on``, ``point`` and ``amends_id``);
+    nothing here queries the database.
 
     A review round is a date on which at least one of the person's outcomes
     rated on a GAS scale was reviewed. Its T-score counts every GAS outcome
@@ -78,7 +81,7 @@ def gas_rounds(outcomes: Iterable[Outcome]) -> list[GasRound]:
     for outcome in outcomes:
         if outcome.scale.kind != ScaleKind.GAS:
             continue
-        reviews = current_reviews(outcome.reviews.all())
+        reviews = current_reviews(reviews_of(outcome) if reviews_of else outcome.reviews.all())
         if reviews:
             series[outcome] = reviews
     days = sorted({review.reviewed_on for reviews in series.values() for review in reviews})

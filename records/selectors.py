@@ -8,6 +8,7 @@ exists, written to the audit trail by ``audit.middleware``.
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import (
     Count,
@@ -26,7 +27,7 @@ from accounts.models import Membership, Role, Team
 from accounts.roles import EDIT_ROLES, VIEW_ROLES
 from common.errors import Refused
 from common.ids import possible_id
-from frameworks.models import FrameworkOutcome, ScaleKind
+from frameworks.models import FrameworkOutcome, ScaleKind, ScalePoint
 from themes.selectors import themes_for_recording
 
 from .models import Action, CaseloadEntry, KeyPerson, Outcome, OutcomeStatus, Person, Review
@@ -153,30 +154,39 @@ def caseload_for_user(
     return people
 
 
+@dataclass(frozen=True, slots=True)
+class ReviewLine:
+    """A review as a list or a count shows it: its date, rating and what it corrects."""
+
+    pk: int
+    outcome_id: int
+    reviewed_on: datetime.date
+    point: ScalePoint
+    amends_id: int | None
+
+
 def person_page(person: Person, *, reviews_in_full: bool = True) -> Person:
     """The person with everything their page shows, in a fixed number of queries.
 
-    With ``reviews_in_full`` off, each review is loaded with only what orders,
-    counts and charts it (date, scale point, what it corrects), its point taken
-    from the scale's points already loaded: the person page shows most reviews
-    as a line or a count, and loads in full only those it shows in full
-    (``reviews_by_id``).
+    With ``reviews_in_full`` off, each outcome's reviews are ``review_lines``
+    (``ReviewLine``, oldest first) instead of ``reviews``: the person page shows
+    most reviews as a line or a count, and loads in full only those it shows in
+    full (``reviews_by_id``).
     """
+    prefetches = [
+        Prefetch(
+            "framework_outcomes",
+            queryset=FrameworkOutcome.objects.select_related("category__framework"),
+        ),
+        Prefetch("actions", queryset=Action.objects.order_by("order", "pk")),
+        "scale__points",
+    ]
     if reviews_in_full:
         reviews = Review.objects.select_related("point", "created_by", "amends")
-    else:
-        reviews = Review.objects.only("pk", "outcome_id", "reviewed_on", "point_id", "amends_id")
+        prefetches.append(Prefetch("reviews", queryset=reviews.order_by("reviewed_on", "pk")))
     outcomes = (
         Outcome.objects.select_related("latest_point", "first_point", "scale")
-        .prefetch_related(
-            Prefetch(
-                "framework_outcomes",
-                queryset=FrameworkOutcome.objects.select_related("category__framework"),
-            ),
-            Prefetch("actions", queryset=Action.objects.order_by("order", "pk")),
-            Prefetch("reviews", queryset=reviews.order_by("reviewed_on", "pk")),
-            "scale__points",
-        )
+        .prefetch_related(*prefetches)
         .order_by("status", "pk")
     )
     # The person is already loaded (access was checked on it): only what hangs off it.
@@ -187,11 +197,25 @@ def person_page(person: Person, *, reviews_in_full: bool = True) -> Person:
         Prefetch("outcomes", queryset=outcomes, to_attr="outcome_list"),
     )
     if not reviews_in_full:
-        for outcome in person.outcome_list:
-            points = {point.pk: point for point in outcome.scale.points.all()}
-            for review in outcome.reviews.all():
-                review.point = points[review.point_id]
+        _review_lines_attach(person.outcome_list)
     return person
+
+
+def _review_lines_attach(outcomes: list[Outcome]) -> None:
+    """Each outcome's reviews as ``review_lines``, in one query of plain values."""
+    by_outcome = {outcome.pk: outcome for outcome in outcomes}
+    points = {}
+    for outcome in outcomes:
+        outcome.review_lines = []
+        points.update((point.pk, point) for point in outcome.scale.points.all())
+    rows = (
+        Review.objects.filter(outcome_id__in=list(by_outcome))
+        .order_by("reviewed_on", "pk")
+        .values_list("pk", "outcome_id", "reviewed_on", "point_id", "amends_id")
+    )
+    for pk, outcome_id, reviewed_on, point_id, amends_id in rows:
+        line = ReviewLine(pk, outcome_id, reviewed_on, points[point_id], amends_id)
+        by_outcome[outcome_id].review_lines.append(line)
 
 
 def reviews_by_id(ids: Iterable[int]) -> dict[int, Review]:

@@ -206,7 +206,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     outcomes = []
     timeline = []
     for outcome in person.outcome_list:
-        all_reviews = list(outcome.reviews.all())
+        all_reviews = outcome.review_lines
         reviews = current_reviews(all_reviews)
         outcomes.append(
             {
@@ -237,7 +237,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "can_edit": person.user_may_edit,
             "can_see_access_log": person.user_manages,
             # From the outcomes already loaded above: no further queries.
-            "gas_rounds": gas_rounds(person.outcome_list),
+            "gas_rounds": gas_rounds(person.outcome_list, reviews_of=lambda o: o.review_lines),
             **hooks.person_page_sections(person),
         },
     )
