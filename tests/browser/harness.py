@@ -52,6 +52,7 @@ def app_code(key: bytes, after_step: int = -1) -> str:
 def assert_accessible(page: Page) -> None:
     """Fail on any WCAG 2.2 A/AA violation axe-core finds, or on sideways scrolling at 320 px."""
     page.wait_for_load_state()
+    _wait_for_transitions(page)
     problems = [_describe(v) for v in _axe_violations(page)]
     scroll_width, window_width = _widths_when_narrow(page)
     if scroll_width > window_width:
@@ -76,6 +77,16 @@ def tab_to(page: Page, target: Locator) -> None:
 def field(page: Page, label: str) -> Locator:
     """The form control labelled ``label``, with or without the required-field asterisk."""
     return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
+
+
+def _wait_for_transitions(page: Page) -> None:
+    # A colour part-way through a transition (a button under the pointer fading to its
+    # hover colour) is not what the user settles on reading; scan the settled page.
+    page.evaluate(
+        """() => Promise.all(document.getAnimations()
+            .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+            .map(a => a.finished.catch(() => null)))"""
+    )
 
 
 def _axe_violations(page: Page) -> list[dict]:
