@@ -58,26 +58,37 @@ def _memberships(user, roles: Iterable[str]) -> QuerySet[Membership]:
     )
 
 
-def person_for_user(
-    user, person_id: int, *, edit: bool = False, with_rights: bool = False
-) -> Person:
+# The user's roles on the teams whose caseloads hold a person: the one statement
+# behind every person page's access check. Two plain joins by primary and
+# foreign keys, so the database plans it in a fraction of the time the ORM's
+# nested EXISTS subqueries take (the check runs on every request for a person).
+PERSON_WITH_ROLES_SQL = f"""
+    SELECT p.*, m.role AS user_role
+    FROM {Person._meta.db_table} p
+    JOIN {CaseloadEntry._meta.db_table} c ON c.person_id = p.id
+    JOIN {Membership._meta.db_table} m ON m.team_id = c.team_id
+    WHERE p.id = %s AND m.user_id = %s
+"""  # noqa: S608 (table names only; values are parameters)
+
+
+def person_for_user(user, person_id: int, *, edit: bool = False) -> Person:
     """The person, if the user may see (or, with ``edit``, change) the record; else ``Refused``.
 
-    With ``with_rights``, in the same query: ``user_may_edit`` (the user may change
-    the record) and ``user_manages`` (the user manages one of the person's teams).
+    One query, which also brings the user's rights: ``user_may_edit`` (the user
+    may change the record) and ``user_manages`` (the user manages one of the
+    person's teams).
     """
-    roles = EDIT_ROLES if edit else VIEW_ROLES
-    person = None
-    if possible_id(person_id):
-        people = people_for_user(user, roles=roles).filter(pk=person_id)
-        if with_rights:
-            people = people.annotate(
-                user_may_edit=Exists(_memberships(user, EDIT_ROLES)),
-                user_manages=Exists(_memberships(user, (Role.MANAGER,))),
-            )
-        person = people.first()
-    if person is None:
+    roles = set(EDIT_ROLES if edit else VIEW_ROLES)
+    person, held = None, set()
+    if possible_id(person_id) and user.is_authenticated and user.is_active:
+        for row in Person.objects.raw(PERSON_WITH_ROLES_SQL, [person_id, user.pk]):
+            person = person or row
+            held.add(row.user_role)
+    if person is None or not held & roles:
         raise Refused("records.person", person_id)
+    person.user_may_edit = bool(held & set(EDIT_ROLES))
+    person.user_manages = Role.MANAGER in held
+    del person.user_role
     return person
 
 
@@ -220,8 +231,11 @@ def _review_lines_attach(outcomes: list[Outcome]) -> None:
 
 def reviews_by_id(ids: Iterable[int]) -> dict[int, Review]:
     """Reviews in full (with who recorded them and what they correct), by id, in one query."""
-    reviews = Review.objects.filter(pk__in=list(ids)).select_related(
-        "point", "created_by", "amends"
+    # Unordered: the default order would join each review's outcome and person.
+    reviews = (
+        Review.objects.filter(pk__in=list(ids))
+        .select_related("point", "created_by", "amends")
+        .order_by()
     )
     return {review.pk: review for review in reviews}
 

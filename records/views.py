@@ -199,9 +199,7 @@ def _conflict_values(form, current, fields) -> list[tuple[str, str]]:
 
 
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_page(
-        person_for_user(request.user, person_id, with_rights=True), reviews_in_full=False
-    )
+    person = person_page(person_for_user(request.user, person_id), reviews_in_full=False)
     services.person_viewed(actor=request.actor, person=person)
     outcomes = []
     timeline = []
