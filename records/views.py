@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from accounts.roles import EDIT_ROLES, teams_for_user
@@ -206,16 +207,19 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     for outcome in person.outcome_list:
         all_reviews = outcome.review_lines
         reviews = current_reviews(all_reviews)
+        # The outcome's first words, to name it beside each of its reviews.
+        short = Truncator(outcome.what_matters).words(8)
         outcomes.append(
             {
                 "outcome": outcome,
+                "short": short,
                 "reviews": reviews,
                 "all_reviews": all_reviews,
                 # The latest first; older ones on the outcome's own reviews page.
                 "latest_review": reviews[-1] if reviews else None,
             }
         )
-        timeline.extend((review, outcome) for review in all_reviews)
+        timeline.extend((review, short) for review in all_reviews)
     # Only the latest review of each outcome is shown in full.
     in_full = reviews_by_id(item["latest_review"].pk for item in outcomes if item["latest_review"])
     for item in outcomes:
