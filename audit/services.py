@@ -122,6 +122,8 @@ def audit_record_each(
     if any(person_id is not None for person_id in person_ids):
         changes = _personal_values_dropped(changes or {})
 
+    # Stored exactly as hashed, so the hash can be recomputed from the row.
+    changes = _json_safe(changes or {})
     with transaction.atomic():
         head = _chain_head_locked()
         events = []
@@ -133,8 +135,7 @@ def audit_record_each(
                 object_id=object_id,
                 person_id=person_id,
                 summary=summary,
-                # Stored exactly as hashed, so the hash can be recomputed from the row.
-                changes=_json_safe(changes or {}),
+                changes=changes,
                 ip_address=actor.ip_address,
                 path=actor.path,
                 prev_hash=head.last_hash,
