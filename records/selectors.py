@@ -179,24 +179,33 @@ class ReviewLine:
 def person_page(person: Person, *, reviews_in_full: bool = True) -> Person:
     """The person with everything their page shows, in a fixed number of queries.
 
-    With ``reviews_in_full`` off, each outcome's reviews are ``review_lines``
-    (``ReviewLine``, oldest first) instead of ``reviews``: the person page shows
-    most reviews as a line or a count, and loads in full only those it shows in
-    full (``reviews_by_id``).
+    With ``reviews_in_full`` off (the person page itself), the outcomes are read
+    in the lighter shape that page shows, in plain values where it can:
+
+    - each outcome's reviews are ``review_lines`` (``ReviewLine``, oldest first)
+      instead of ``reviews``; the page loads in full only those it shows in full
+      (``reviews_by_id``);
+    - its framework outcomes are ``framework_outcome_names`` (pairs of the
+      outcome's short name and its framework's name) instead of
+      ``framework_outcomes``;
+    - its scale's points, its first and latest ratings and the reviews' ratings
+      come from one read of the points of the scales used (``scale_points``, by id).
     """
-    prefetches = [
-        Prefetch(
-            "framework_outcomes",
-            queryset=FrameworkOutcome.objects.select_related("category__framework"),
-        ),
-        Prefetch("actions", queryset=Action.objects.order_by("order", "pk")),
-        "scale__points",
-    ]
+    prefetches = [Prefetch("actions", queryset=Action.objects.order_by("order", "pk"))]
+    related = ["scale"]
     if reviews_in_full:
         reviews = Review.objects.select_related("point", "created_by", "amends")
-        prefetches.append(Prefetch("reviews", queryset=reviews.order_by("reviewed_on", "pk")))
+        prefetches += [
+            Prefetch(
+                "framework_outcomes",
+                queryset=FrameworkOutcome.objects.select_related("category__framework"),
+            ),
+            "scale__points",
+            Prefetch("reviews", queryset=reviews.order_by("reviewed_on", "pk")),
+        ]
+        related += ["latest_point", "first_point"]
     outcomes = (
-        Outcome.objects.select_related("latest_point", "first_point", "scale")
+        Outcome.objects.select_related(*related)
         .prefetch_related(*prefetches)
         .order_by("status", "pk")
     )
@@ -208,17 +217,50 @@ def person_page(person: Person, *, reviews_in_full: bool = True) -> Person:
         Prefetch("outcomes", queryset=outcomes, to_attr="outcome_list"),
     )
     if not reviews_in_full:
-        _review_lines_attach(person.outcome_list)
+        person.scale_points = _scale_points_attach(person.outcome_list)
+        _framework_outcome_names_attach(person.outcome_list)
+        _review_lines_attach(person.outcome_list, person.scale_points)
     return person
 
 
-def _review_lines_attach(outcomes: list[Outcome]) -> None:
+def _scale_points_attach(outcomes: list[Outcome]) -> dict[int, ScalePoint]:
+    """The points of the outcomes' scales, by id, in one query; and each outcome's
+    first and latest rating from them."""
+    scale_ids = {outcome.scale_id for outcome in outcomes}
+    points = {point.pk: point for point in ScalePoint.objects.filter(scale_id__in=scale_ids)}
+    for outcome in outcomes:
+        outcome.first_point = points.get(outcome.first_point_id)
+        outcome.latest_point = points.get(outcome.latest_point_id)
+    return points
+
+
+def _framework_outcome_names_attach(outcomes: list[Outcome]) -> None:
+    """Each outcome's framework outcomes as (short name, framework name), in the
+    order the framework lists them, in one query of plain values."""
+    by_outcome = {outcome.pk: outcome for outcome in outcomes}
+    for outcome in outcomes:
+        outcome.framework_outcome_names = []
+    chosen = "frameworkoutcome__"
+    rows = (
+        Outcome.framework_outcomes.through.objects.filter(outcome_id__in=list(by_outcome))
+        .order_by(
+            f"{chosen}category__framework__name",
+            f"{chosen}category__framework__version",
+            f"{chosen}category__order",
+            f"{chosen}order",
+            f"{chosen}pk",
+        )
+        .values_list("outcome_id", f"{chosen}short_name", f"{chosen}category__framework__name")
+    )
+    for outcome_id, short_name, framework_name in rows:
+        by_outcome[outcome_id].framework_outcome_names.append((short_name, framework_name))
+
+
+def _review_lines_attach(outcomes: list[Outcome], points: dict[int, ScalePoint]) -> None:
     """Each outcome's reviews as ``review_lines``, in one query of plain values."""
     by_outcome = {outcome.pk: outcome for outcome in outcomes}
-    points = {}
     for outcome in outcomes:
         outcome.review_lines = []
-        points.update((point.pk, point) for point in outcome.scale.points.all())
     rows = (
         Review.objects.filter(outcome_id__in=list(by_outcome))
         .order_by("reviewed_on", "pk")
@@ -229,15 +271,18 @@ def _review_lines_attach(outcomes: list[Outcome]) -> None:
         by_outcome[outcome_id].review_lines.append(line)
 
 
-def reviews_by_id(ids: Iterable[int]) -> dict[int, Review]:
-    """Reviews in full (with who recorded them and what they correct), by id, in one query."""
+def reviews_by_id(ids: Iterable[int], points: dict[int, ScalePoint]) -> dict[int, Review]:
+    """Reviews in full (with who recorded them and what they correct), by id, in one
+    query; their ratings from ``points`` (by id), which holds them."""
     # Unordered: the default order would join each review's outcome and person.
     reviews = (
-        Review.objects.filter(pk__in=list(ids))
-        .select_related("point", "created_by", "amends")
-        .order_by()
+        Review.objects.filter(pk__in=list(ids)).select_related("created_by", "amends").order_by()
     )
-    return {review.pk: review for review in reviews}
+    found = {}
+    for review in reviews:
+        review.point = points[review.point_id]
+        found[review.pk] = review
+    return found
 
 
 def themes_for_person(person: Person):

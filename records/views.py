@@ -221,7 +221,10 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         )
         timeline.extend((review, short) for review in all_reviews)
     # Only the latest review of each outcome is shown in full.
-    in_full = reviews_by_id(item["latest_review"].pk for item in outcomes if item["latest_review"])
+    in_full = reviews_by_id(
+        (item["latest_review"].pk for item in outcomes if item["latest_review"]),
+        person.scale_points,
+    )
     for item in outcomes:
         if item["latest_review"]:
             item["latest_review"] = in_full[item["latest_review"].pk]

@@ -99,6 +99,10 @@ class Count(int):
         return (Count, (int(self), self.key))
 
 
+# A count of nothing, shared: counts are never changed in place.
+ZERO = Count()
+
+
 @lru_cache(maxsize=1)
 def _report_key() -> bytes:
     return settings.REPORT_KEY.encode()

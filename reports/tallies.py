@@ -53,7 +53,7 @@ from records.models import CaseloadEntry, Outcome, OutcomeStatus, Person, Review
 from records.progress import current_reviews_query
 from records.quality import OUTCOME_CRITERIA, REVIEW_CRITERIA
 
-from .disclosure import Count, record_key, record_key_sql
+from .disclosure import ZERO, Count, record_key, record_key_sql
 from .models import (
     ALL_AGES,
     KEY,
@@ -852,10 +852,11 @@ def stored_rows(
         # Only column and table names are put into the text; values are parameters.
         sums = []
         for column in ("n", "keys"):
+            # Cast, so that PostgreSQL hands back integers rather than decimals.
             sums += [
-                f"SUM(CASE WHEN start >= %s THEN {column} ELSE 0 END)",
-                f"SUM(CASE WHEN start BETWEEN %s AND %s THEN {column} ELSE 0 END)",
-                f"SUM(CASE WHEN until >= %s THEN {column} ELSE 0 END)",
+                f"CAST(SUM(CASE WHEN start >= %s THEN {column} ELSE 0 END) AS BIGINT)",
+                f"CAST(SUM(CASE WHEN start BETWEEN %s AND %s THEN {column} ELSE 0 END) AS BIGINT)",
+                f"CAST(SUM(CASE WHEN until >= %s THEN {column} ELSE 0 END) AS BIGINT)",
             ]
         sql = (
             f"SELECT {columns}, {', '.join(sums)} "  # noqa: S608
@@ -882,18 +883,10 @@ def stored_rows(
         )
         found = []
         for row in cursor.fetchall():
-            names, (current, previous, active, *keys) = row[:7], row[7:]
-            found.append(
-                {
-                    **dict(zip(ROW_NAMES, names, strict=True)),
-                    **{
-                        sum_name: Count(int(n), int(k))
-                        for sum_name, n, k in zip(
-                            SUMS, (current, previous, active), keys, strict=True
-                        )
-                    },
-                }
-            )
+            found.append(dict(zip(ROW_NAMES, row[:7], strict=True)))
+            # Most rows count in only one of the three periods: the others share one zero.
+            for sum_name, n, k in zip(SUMS, row[7:10], row[10:], strict=True):
+                found[-1][sum_name] = Count(n, k) if n or k else ZERO
         return found
 
 
