@@ -114,10 +114,14 @@ def person_page_conversations(person) -> dict:
     the risks agreed and what is still not agreed. Two queries."""
     conversations = list(conversations_for_person(person))
     recorded = [c for c in conversations if not c.is_draft]
-    risks = list(
-        RiskDiscussion.objects.filter(conversation__in=[c.pk for c in recorded]).order_by(
-            "-conversation__held_on", "order", "pk"
+    risks = (
+        list(
+            RiskDiscussion.objects.filter(conversation__in=[c.pk for c in recorded]).order_by(
+                "-conversation__held_on", "order", "pk"
+            )
         )
+        if recorded
+        else []
     )
     strengths = next(
         (c for c in recorded if c.strengths_person or c.strengths_family or c.strengths_community),
