@@ -228,6 +228,8 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     for item in outcomes:
         if item["latest_review"]:
             item["latest_review"] = in_full[item["latest_review"].pk]
+            # A current review: nothing corrects it (review_entry.html asks).
+            item["latest_review"].is_superseded = False
     timeline.sort(key=lambda pair: (pair[0].reviewed_on, pair[0].pk), reverse=True)
     return render(
         request,
