@@ -56,6 +56,7 @@ from records.quality import OUTCOME_CRITERIA, REVIEW_CRITERIA
 from .disclosure import ZERO, Count, record_key, record_key_sql
 from .models import (
     ALL_AGES,
+    COVERED,
     KEY,
     OPEN,
     TALLY_MODELS,
@@ -809,7 +810,7 @@ def _rebuild_statements() -> tuple[list, list, list, list]:
     )
     constraints = [
         f"ALTER TABLE {m._meta.db_table} ADD CONSTRAINT {m._meta.constraints[0].name} "
-        f"UNIQUE ({', '.join(KEY)})"
+        f"UNIQUE ({', '.join(KEY)}) INCLUDE ({', '.join(COVERED)})"
         for m in TALLY_MODELS
     ]
     return prepare, selects, writes, constraints
