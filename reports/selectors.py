@@ -31,7 +31,7 @@ from records.quality import OUTCOME_CRITERIA, REVIEW_CRITERIA
 from themes.models import Theme
 
 from . import periods, tallies
-from .disclosure import Count
+from .disclosure import ZERO, Count
 from .periods import Period
 from .tallies import AGE_BANDS  # noqa: F401  (the report form's choices)
 
@@ -70,11 +70,11 @@ class FrameworkOutcomeRow:
 
     @property
     def rated(self) -> int:
-        return sum(self.bands.values(), Count())
+        return sum(self.bands.values(), ZERO)
 
     @property
     def distance_count(self) -> int:
-        return sum(self.distances.values(), Count())
+        return sum(self.distances.values(), ZERO)
 
     @property
     def distance_mean(self) -> float | None:
@@ -98,7 +98,7 @@ class Summary:
 
     @property
     def distance_count(self) -> int:
-        return sum(self.distances.values(), Count())
+        return sum(self.distances.values(), ZERO)
 
     @property
     def distance_mean(self) -> float | None:
@@ -210,7 +210,7 @@ def _summary(rows: list[dict], headline: str, which: str, period: Period) -> Sum
         if not n or r["scope"] != headline:
             continue
         if r["figure"] == tallies.RATED:
-            bands[r["band"]] = bands.get(r["band"], Count()) + n
+            bands[r["band"]] = bands.get(r["band"], ZERO) + n
             if r["single"]:
                 excluded += n
             else:
@@ -227,7 +227,7 @@ def _summary(rows: list[dict], headline: str, which: str, period: Period) -> Sum
                     review_quality[c] += n
     return Summary(
         period=period,
-        rated=sum(bands.values(), Count()),
+        rated=sum(bands.values(), ZERO),
         bands=bands,
         distances=dict(distances),
         single_rating_excluded=excluded,
@@ -279,9 +279,9 @@ def rollup_from(
             if figure == tallies.MATTERED:
                 item.mattered += n
             else:
-                item.bands[r["band"]] = item.bands.get(r["band"], Count()) + n
+                item.bands[r["band"]] = item.bands.get(r["band"], ZERO) + n
                 if not r["single"]:
-                    item.distances[r["distance"]] = item.distances.get(r["distance"], Count()) + n
+                    item.distances[r["distance"]] = item.distances.get(r["distance"], ZERO) + n
         if figure in (tallies.HELPED, tallies.HINDERED) and scope == headline and r["current"]:
             entry = themes.setdefault(
                 r["theme"], {"id": r["theme"], "helped": Count(), "hindered": Count()}
@@ -559,7 +559,7 @@ class TrendPoint:
 
     @property
     def rated(self) -> Count:
-        return sum(self.bands.values(), Count())
+        return sum(self.bands.values(), ZERO)
 
 
 def _trend_points(rows: list[dict], quarters: list[Period], today: datetime.date) -> list:
@@ -575,11 +575,9 @@ def _trend_points(rows: list[dict], quarters: list[Period], today: datetime.date
         if point is None:
             continue
         if r["figure"] == tallies.RATED:
-            point.bands[r["band"]] = point.bands.get(r["band"], Count()) + r["n"]
+            point.bands[r["band"]] = point.bands.get(r["band"], ZERO) + r["n"]
             if not r["single"]:
-                point.distances[r["distance"]] = (
-                    point.distances.get(r["distance"], Count()) + r["n"]
-                )
+                point.distances[r["distance"]] = point.distances.get(r["distance"], ZERO) + r["n"]
         elif r["figure"] == tallies.RECORDED:
             point.recorded += r["n"]
         elif r["figure"] == tallies.REVIEWED:
