@@ -272,12 +272,10 @@ def _review_lines_attach(outcomes: list[Outcome], points: dict[int, ScalePoint])
 
 
 def reviews_by_id(ids: Iterable[int], points: dict[int, ScalePoint]) -> dict[int, Review]:
-    """Reviews in full (with who recorded them and what they correct), by id, in one
-    query; their ratings from ``points`` (by id), which holds them."""
+    """Reviews in full (with who recorded them), by id, in one query; their ratings
+    from ``points`` (by id), which holds them."""
     # Unordered: the default order would join each review's outcome and person.
-    reviews = (
-        Review.objects.filter(pk__in=list(ids)).select_related("created_by", "amends").order_by()
-    )
+    reviews = Review.objects.filter(pk__in=list(ids)).select_related("created_by").order_by()
     found = {}
     for review in reviews:
         review.point = points[review.point_id]

@@ -227,9 +227,14 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     )
     for item in outcomes:
         if item["latest_review"]:
-            item["latest_review"] = in_full[item["latest_review"].pk]
-            # A current review: nothing corrects it (review_entry.html asks).
-            item["latest_review"].is_superseded = False
+            review = item["latest_review"] = in_full[item["latest_review"].pk]
+            # A current review: nothing corrects it (review_entry.html asks); what it
+            # corrects is another review of the same outcome.
+            review.is_superseded = False
+            review.amends_on = next(
+                (line.reviewed_on for line in item["all_reviews"] if line.pk == review.amends_id),
+                None,
+            )
     timeline.sort(key=lambda pair: (pair[0].reviewed_on, pair[0].pk), reverse=True)
     return render(
         request,
@@ -254,12 +259,15 @@ def outcome_reviews(request: HttpRequest, outcome_id: int) -> HttpResponse:
     """Every rating and review of one outcome, newest first, with corrections beside them."""
     outcome = outcome_for_user(request.user, outcome_id)
     all_reviews = list(
-        outcome.reviews.select_related("point", "created_by", "amends").prefetch_related(
+        outcome.reviews.select_related("point", "created_by").prefetch_related(
             "helped_themes", "hindered_themes"
         )
     )
     amended = {r.amends_id for r in all_reviews if r.amends_id}
+    # A correction names the date of the review it corrects: one of these.
+    dates = {r.pk: r.reviewed_on for r in all_reviews}
     for review in all_reviews:
+        review.amends_on = dates.get(review.amends_id)
         review.is_superseded = review.pk in amended
     services.person_viewed(actor=request.actor, person=outcome.person, what="outcome reviews")
     return render(

@@ -404,6 +404,26 @@ def test_review_then_correction_are_both_shown(client_as, roles, person):
     assert "<svg" in every and 'role="img"' in every
 
 
+def test_a_latest_review_that_corrects_another_names_the_date_it_corrects(
+    client_as, roles, person
+):
+    outcome = OutcomeFactory(person=person)
+    points = {p.score: p.pk for p in ScalePoint.objects.filter(scale=outcome.scale)}
+    client = client_as(roles.practitioner)
+    client.post(
+        f"/outcomes/{outcome.pk}/reviews/add/",
+        {"reviewed_on": "2025-03-01", "point": points[2], "narrative": "Stayed in"},
+    )
+    original = Review.objects.get(reviewed_on=D(2025, 3, 1))
+    client.post(
+        f"/reviews/{original.pk}/amend/",
+        {"reviewed_on": "2025-03-02", "point": points[3], "reason": "Wrong day typed"},
+    )
+    html = text(client.get(f"/people/{person.pk}/"))
+    # The correction is the latest review, shown in full, with what it corrects.
+    assert "Correction</strong> of the review of 1 Mar 2025. Reason: Wrong day typed" in html
+
+
 def test_a_review_without_a_rating_is_refused_next_to_the_field(client_as, roles, person):
     outcome = OutcomeFactory(person=person)
     response = client_as(roles.practitioner).post(
