@@ -58,37 +58,47 @@ def _memberships(user, roles: Iterable[str]) -> QuerySet[Membership]:
     )
 
 
-# The user's roles on the teams whose caseloads hold a person: the one statement
-# behind every person page's access check. Two plain joins by primary and
-# foreign keys, so the database plans it in a fraction of the time the ORM's
-# nested EXISTS subqueries take (the check runs on every request for a person).
-PERSON_WITH_ROLES_SQL = f"""
-    SELECT p.*, m.role AS user_role
+# The person's teams, each with the user's role in it if any: the one statement
+# behind every person page's access check, which also names the person's teams.
+# Plain joins by primary and foreign keys, so the database plans it in a
+# fraction of the time the ORM's nested EXISTS subqueries take (the check runs
+# on every request for a person).
+PERSON_WITH_TEAMS_SQL = f"""
+    SELECT p.*, t.id AS team_id, t.organisation_id AS team_organisation_id,
+           t.name AS team_name, m.role AS user_role
     FROM {Person._meta.db_table} p
     JOIN {CaseloadEntry._meta.db_table} c ON c.person_id = p.id
-    JOIN {Membership._meta.db_table} m ON m.team_id = c.team_id
-    WHERE p.id = %s AND m.user_id = %s
+    JOIN {Team._meta.db_table} t ON t.id = c.team_id
+    LEFT JOIN {Membership._meta.db_table} m ON m.team_id = t.id AND m.user_id = %s
+    WHERE p.id = %s
+    ORDER BY t.name, t.id
 """  # noqa: S608 (table names only; values are parameters)
 
 
 def person_for_user(user, person_id: int, *, edit: bool = False) -> Person:
     """The person, if the user may see (or, with ``edit``, change) the record; else ``Refused``.
 
-    One query, which also brings the user's rights: ``user_may_edit`` (the user
-    may change the record) and ``user_manages`` (the user manages one of the
-    person's teams).
+    One query, which also brings the person's teams (``team_list``, by name) and
+    the user's rights: ``user_may_edit`` (the user may change the record) and
+    ``user_manages`` (the user manages one of the person's teams).
     """
     roles = set(EDIT_ROLES if edit else VIEW_ROLES)
-    person, held = None, set()
+    person, held, teams = None, set(), {}
     if possible_id(person_id) and user.is_authenticated and user.is_active:
-        for row in Person.objects.raw(PERSON_WITH_ROLES_SQL, [person_id, user.pk]):
+        for row in Person.objects.raw(PERSON_WITH_TEAMS_SQL, [user.pk, person_id]):
             person = person or row
             held.add(row.user_role)
+            teams.setdefault(
+                row.team_id,
+                Team(id=row.team_id, organisation_id=row.team_organisation_id, name=row.team_name),
+            )
     if person is None or not held & roles:
         raise Refused("records.person", person_id)
+    for name in ("team_id", "team_organisation_id", "team_name", "user_role"):
+        delattr(person, name)
+    person.team_list = list(teams.values())
     person.user_may_edit = bool(held & set(EDIT_ROLES))
     person.user_manages = Role.MANAGER in held
-    del person.user_role
     return person
 
 
@@ -209,10 +219,10 @@ def person_page(person: Person, *, reviews_in_full: bool = True) -> Person:
         .prefetch_related(*prefetches)
         .order_by("status", "pk")
     )
-    # The person is already loaded (access was checked on it): only what hangs off it.
+    # The person is already loaded, with their teams (access was checked on it):
+    # only what hangs off it.
     prefetch_related_objects(
         [person],
-        Prefetch("teams", queryset=Team.objects.order_by("name"), to_attr="team_list"),
         Prefetch("key_people", queryset=KeyPerson.objects.order_by("name", "pk")),
         Prefetch("outcomes", queryset=outcomes, to_attr="outcome_list"),
     )

@@ -69,7 +69,7 @@ def test_person_page_queries_do_not_grow_with_outcomes_and_reviews(client, roles
     grow_person(person, roles.practitioner, outcomes=10, reviews_each=12)
     large = count_queries(client, f"/people/{person.pk}/")
     assert small == large
-    assert large == 18
+    assert large == 17
 
 
 def test_summary_queries_do_not_grow_with_outcomes(client, roles, person):
