@@ -404,9 +404,7 @@ def test_review_then_correction_are_both_shown(client_as, roles, person):
     assert "<svg" in every and 'role="img"' in every
 
 
-def test_a_latest_review_that_corrects_another_names_the_date_it_corrects(
-    client_as, roles, person
-):
+def test_a_latest_review_that_corrects_another_names_the_date_it_corrects(client_as, roles, person):
     outcome = OutcomeFactory(person=person)
     points = {p.score: p.pk for p in ScalePoint.objects.filter(scale=outcome.scale)}
     client = client_as(roles.practitioner)
