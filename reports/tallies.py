@@ -960,33 +960,38 @@ def stored_trend(
     headline: str = "",
     months: tuple[int, int],
 ) -> list[dict]:
-    """The headline tallies of the organisation (or a team) by month, for the trends."""
+    """The headline tallies of the organisation (or a team) by quarter, for the trends:
+    each row's ``month`` is the first month of its quarter (``months`` run from the
+    first month of a quarter to the last of one).
+
+    One SQL statement, added up by quarter in the database: by month, a team's
+    eight quarters came back as three times the rows, each made a count here.
+    """
     model = TeamTally if team != 0 else Tally if age else OrganisationTally
-    tallies = model.objects.filter(
-        organisation_id=organisation_id,
-        team=team,
-        scope=headline,
-        figure__in=[RATED, RECORDED, REVIEWED],
-        start__range=months,
+    age_filter = " AND age_band = %s" if age else ""
+    sql = (
+        # Months count from January of year 0, so every quarter starts on a multiple of 3.
+        "SELECT figure, start - start %% 3 AS quarter, band, single, distance, "  # noqa: S608
+        "CAST(SUM(n) AS BIGINT), CAST(SUM(keys) AS BIGINT) "
+        f"FROM {model._meta.db_table} "
+        "WHERE organisation_id = %s AND team = %s AND figure IN (%s, %s, %s) AND scope = %s "
+        f"AND start BETWEEN %s AND %s{age_filter} "
+        "GROUP BY figure, start - start %% 3, band, single, distance"
     )
-    if age:
-        tallies = tallies.filter(age_band=age)
-    return [
-        {
-            "figure": figure,
-            "month": month,
-            "band": band,
-            "single": single,
-            "distance": distance,
-            "n": Count(n, keys),
-        }
-        for figure, month, band, single, distance, n, keys in tallies.values(
-            "figure", "start", "band", "single", "distance"
-        )
-        .annotate(total=Sum("n"), total_keys=Sum("keys"))
-        .values_list("figure", "start", "band", "single", "distance", "total", "total_keys")
-        .order_by()
-    ]
+    params = [organisation_id, team, RATED, RECORDED, REVIEWED, headline, *months]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params + ([age] if age else []))
+        return [
+            {
+                "figure": figure,
+                "month": quarter,
+                "band": band,
+                "single": single,
+                "distance": distance,
+                "n": Count(n, keys),
+            }
+            for figure, quarter, band, single, distance, n, keys in cursor.fetchall()
+        ]
 
 
 def counted_trend(

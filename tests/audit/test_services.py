@@ -66,6 +66,29 @@ def test_one_event_for_each_person_chained_in_order_in_the_same_queries_however_
     assert audit_record_each(actor=Actor(roles.manager), action="view", person_ids=[]) == []
 
 
+def test_events_written_together_are_stored_exactly_as_returned_and_as_hashed(db, roles):
+    actor = Actor(roles.manager, ip_address="2001:db8::1", path="/reports/teams/3/")
+    events = audit_record_each(
+        actor=actor,
+        action="update",
+        on=("reports.team_dashboard", 3),
+        person_ids=[5, None, 7],
+        summary="Changed on a team dashboard",
+        changes={"status": ["active", "ended"], "notes": ["a", "b"]},
+    )
+
+    fields = [f.attname for f in AuditEvent._meta.concrete_fields]
+    stored = list(AuditEvent.objects.values_list(*fields))
+    assert stored == [tuple(getattr(event, name) for name in fields) for event in events]
+    assert [row[fields.index("person_id")] for row in stored] == [5, None, 7]
+    assert stored[0][fields.index("changes")] == {
+        "status": ["active", "ended"],
+        "notes": ["(not kept)", "(not kept)"],
+    }
+    assert stored[0][fields.index("ip_address")] == "2001:db8::1"
+    assert audit_chain_verify().intact
+
+
 def test_events_that_do_not_chain_are_not_inserted_together(db):
     loose = [AuditEvent(action="view", prev_hash="a", hash="b") for _ in range(2)]
     with pytest.raises(AppendOnlyError), transaction.atomic():

@@ -292,3 +292,25 @@ def test_themes_tagged_on_reviews_are_counted_and_lead_to_the_narrative(
         f"/reports/teams/{roles.team.pk}/narrative/{PERIOD}&theme={other.pk}&kind=helped"
     ).content.decode()
     assert "No reviews behind this figure" in empty
+
+
+def test_the_trend_adds_up_each_quarter_from_all_three_of_its_months(manager, roles, build):
+    iris = build.person("Iris Mackenzie")
+    tam = build.person("Tam Baird")
+    # Jan to Mar 2025: a rating in each month (the first of each outcome, then one after).
+    build.outcome(iris, "Seeing people", [(D(2025, 1, 6), 2), (D(2025, 3, 28), 5)])
+    build.outcome(tam, "Feeling safe", [(D(2025, 2, 14), 1), (D(2025, 4, 1), 3)])
+
+    trend = rows_of(
+        manager.get(
+            f"/reports/teams/{roles.team.pk}/export/trend.csv"
+            "?period=custom&start=2025-04-01&end=2025-06-30"
+        )
+    )
+    by_quarter = {row[0]: row for row in trend[1:]}
+    # Quarter, ratings given, achieved, average change, outcomes recorded, reviews recorded.
+    assert by_quarter["Jan to Mar 2025"][1:3] == ["3", "33%"]
+    assert by_quarter["Jan to Mar 2025"][3] == "3.00"  # Iris: 2 then 5
+    assert by_quarter["Apr to Jun 2025"][1:4] == ["1", "0%", "2.00"]  # Tam: 1 then 3
+    assert by_quarter["Oct to Dec 2024"][1] == "0"
+    assert len(by_quarter) == 8
