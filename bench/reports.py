@@ -11,17 +11,19 @@ vacuums and analyses the records tables, as autovacuum would after a bulk load.
 
 It then requests, through Django's test client and in one run, a minimal view
 (/healthz), the team dashboard (this quarter) and the organisation report
-(the whole organisation, last 12 months): one warm-up each, then RUNS requests
-each (3 for a page that takes over 5 s), and prints the medians, their ratios
-to the minimal view, the number of queries and the slowest queries of each
-page. With ``--explain`` it also
-prints EXPLAIN ANALYZE of each page's slowest queries.
+(the whole organisation, last 12 months), with other views of the same
+figures: one warm-up each, then RUNS rounds in which each page is requested
+twice in turn and timed the second time (a page that takes over 5 s only in
+the first 3 rounds), so that the machine's changes of speed fall on every page
+alike. It prints the
+medians, their ratios to the minimal view, the number of queries and the
+slowest queries of each page. With ``--explain`` it also prints EXPLAIN
+ANALYZE of each page's slowest queries.
 
 Not part of ``make test``: timings depend on the machine, so they are measured
 here and recorded in bench/RESULTS.md, never asserted in unit tests.
 """
 
-import contextlib
 import datetime
 import os
 import statistics
@@ -88,33 +90,46 @@ def prepare():
     return organisation, team_id, sizes[team_id], manager
 
 
-def measure(client: Client, url: str) -> dict:
-    began = time.perf_counter()
-    response = client.get(url)  # warm up templates, caches and the connection
-    assert response.status_code == 200, (url, response.status_code)
-    # A page taking seconds is timed a few times only, and its queries are
-    # captured on its last timed request rather than on an extra one.
-    slow = time.perf_counter() - began > SLOW_SECONDS
-    runs = SLOW_RUNS if slow else RUNS
-    capture = CaptureQueriesContext(connection)
-    timings = []
-    for run in range(runs):
-        with capture if slow and run == runs - 1 else contextlib.nullcontext():
+def measure(client: Client, pages: list[tuple[str, str]]) -> dict:
+    """Each page's timings, taken in rounds: every round times one request of each
+    page in turn, so a change in the machine's speed falls on every page alike rather
+    than on whichever page was being timed at that minute."""
+    slow = set()
+    for name, url in pages:
+        began = time.perf_counter()
+        response = client.get(url)  # warm up templates, caches and the connection
+        assert response.status_code == 200, (url, response.status_code)
+        # A page taking seconds is timed in the first few rounds only.
+        if time.perf_counter() - began > SLOW_SECONDS:
+            slow.add(name)
+    timings: dict = {name: [] for name, _ in pages}
+    sizes = {}
+    for run in range(RUNS):
+        for name, url in pages:
+            if name in slow and run >= SLOW_RUNS:
+                continue
+            # Untimed, so that the timed request follows one of its own page, as it
+            # would in a run of that page alone, not the garbage of another.
+            client.get(url)
             began = time.perf_counter()
             response = client.get(url)
-            timings.append((time.perf_counter() - began) * 1000)
-        assert response.status_code == 200
-    if not slow:
-        with capture:
+            timings[name].append((time.perf_counter() - began) * 1000)
+            assert response.status_code == 200
+            sizes[name] = len(response.content) // 1024
+    results = {}
+    for name, url in pages:
+        # The queries of one more request, not timed.
+        with CaptureQueriesContext(connection) as capture:
             client.get(url)
-    return {
-        "median": statistics.median(timings),
-        "min": min(timings),
-        "max": max(timings),
-        "runs": runs,
-        "queries": list(capture),
-        "kib": len(response.content) // 1024,
-    }
+        results[name] = {
+            "median": statistics.median(timings[name]),
+            "min": min(timings[name]),
+            "max": max(timings[name]),
+            "runs": len(timings[name]),
+            "queries": list(capture),
+            "kib": sizes[name],
+        }
+    return results
 
 
 def explain(sql: str) -> str:
@@ -157,13 +172,13 @@ def main() -> None:
             + f"?period=custom&start={today - datetime.timedelta(days=52)}&end={today}",
         ),
     ]
-    results = {name: measure(client, url) for name, url in pages}
+    results = measure(client, pages)
 
     print(
         f"\nreports on PostgreSQL: {Person.objects.count():,} people, "
         f"{Outcome.objects.count():,} outcomes, {Review.objects.count():,} reviews; "
-        f"median of {RUNS} requests after one warm-up ({SLOW_RUNS} for a page over "
-        f"{SLOW_SECONDS} s)"
+        f"median of {RUNS} rounds, each timing one request of each page, after one warm-up "
+        f"({SLOW_RUNS} rounds for a page over {SLOW_SECONDS} s)"
     )
     minimal = results[pages[0][0]]["median"]
     for name, r in results.items():

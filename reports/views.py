@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.roles import managed_teams, report_organisations
+from accounts.roles import managed_team, managed_teams, report_organisations
 from common.charts import bar_chart
 from common.errors import Refused
 from common.pdf import pdf_response
@@ -65,7 +65,7 @@ def reports_home(request: HttpRequest) -> HttpResponse:
 
 
 def _team(request: HttpRequest, team_id: int):
-    team = managed_teams(request.user).filter(pk=team_id).first()
+    team = managed_team(request.user, team_id)
     if team is None:
         # Audited as a refusal (audit.middleware), still shown as a 404.
         raise Refused("reports.team_dashboard", team_id)
