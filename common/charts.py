@@ -8,8 +8,9 @@ BAR = "#0b4f8a"
 ROW_HEIGHT, LABEL_WIDTH, BAR_WIDTH, GAP = 26, 260, 300, 6
 
 
-def bar_chart(items: list[tuple[str, int]], *, title: str) -> SafeString | None:
-    """One bar per (label, value); the same figures are always in a table beside it."""
+def bar_chart(items: list[tuple[str, int]], *, title: str, unit: str = "") -> SafeString | None:
+    """One bar per (label, value), each value written after its bar with ``unit`` ("%");
+    the same figures are always in a table beside it."""
     if not items or not any(v for _, v in items):
         return None
     largest = max(v for _, v in items)
@@ -21,7 +22,7 @@ def bar_chart(items: list[tuple[str, int]], *, title: str) -> SafeString | None:
         f'<rect x="{LABEL_WIDTH}" y="{i * ROW_HEIGHT + GAP}" '
         f'width="{BAR_WIDTH * value / largest:.1f}" height="{ROW_HEIGHT - 2 * GAP}" fill="{BAR}"/>'
         f'<text x="{LABEL_WIDTH + BAR_WIDTH * value / largest + 6}" y="{i * ROW_HEIGHT + 18}" '
-        f'font-size="13" fill="#222">{int(value)}</text>'
+        f'font-size="13" fill="#222">{int(value)}{escape(unit)}</text>'
         for i, (label, value) in enumerate(items)
     )
     label = escape(f"{title}. The same figures are in the table that follows.")

@@ -9,17 +9,20 @@ register = template.Library()
 
 
 @register.simple_tag
-def trend_charts(table) -> list:
-    """A bar chart per figure of ``reports.tables.trend_table`` that is a count or a share."""
+def trend_charts(table) -> list[tuple[str, str]]:
+    """A (caption, chart) per figure of ``reports.tables.trend_table`` that is a count or
+    a share; a share's bars are labelled with "%"."""
     charts = []
     for column, figure in enumerate(table.header[1:], start=1):
         values = [(row[0], row[column]) for row in table.rows]
         numbers = [(label, _number(value)) for label, value in values]
         if any(n is None for _, n in numbers):
             continue  # means: shown in the table only (bars cannot go below zero)
-        chart = bar_chart(numbers, title=f"{figure}, quarter by quarter")
+        share = any(value.endswith("%") for _, value in values)
+        caption = f"{figure}, quarter by quarter" + (" (%)" if share else "")
+        chart = bar_chart(numbers, title=caption, unit="%" if share else "")
         if chart:
-            charts.append(chart)
+            charts.append((caption, chart))
     return charts
 
 

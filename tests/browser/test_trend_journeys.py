@@ -32,6 +32,14 @@ def test_manager_reads_the_last_eight_quarters_on_the_dashboard_and_the_report(
     # Each chart says what it shows and that the table holds the same figures.
     chart = page.get_by_role("img", name=re.compile("^Ratings given, quarter by quarter"))
     expect(chart).to_be_visible()
+    # ...and says it where everyone can read it. (No rating was achieved: no share chart.)
+    expect(page.locator("figure.report-trend figcaption")).to_have_text(
+        [
+            "Ratings given, quarter by quarter",
+            "Outcomes recorded, quarter by quarter",
+            "Reviews recorded, quarter by quarter",
+        ]
+    )
     assert "The same figures are in the table" in chart.get_attribute("aria-label")
     assert_accessible(page)
 
