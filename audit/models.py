@@ -1,4 +1,3 @@
-import json
 from itertools import pairwise
 
 from django.conf import settings
@@ -104,10 +103,15 @@ INSERT_SHARED_ONCE_SQL = f"""
 
 
 def _insert_shared_once(events: list) -> list:
-    first = events[0]
-    shared = [getattr(first, name) for name in SHARED]
-    shared[SHARED.index("changes")] = json.dumps(first.changes)
-    arrays = [[getattr(event, name) for event in events] for name in EACH]
+    # Each value made ready for the database by its field, as the ORM's insert would:
+    # a blank IP address is stored as none, for one.
+    fields = {field.attname: field for field in AuditEvent._meta.concrete_fields}
+
+    def ready(name: str, value):
+        return fields[name].get_db_prep_save(value, connection)
+
+    shared = [ready(name, getattr(events[0], name)) for name in SHARED]
+    arrays = [[ready(name, getattr(event, name)) for event in events] for name in EACH]
     with connection.cursor() as cursor:
         cursor.execute(INSERT_SHARED_ONCE_SQL, shared + arrays)
         # Matched by hash: each is unique, and the caller checks the ids follow the chain.

@@ -136,7 +136,8 @@ def audit_record_each(
                 person_id=person_id,
                 summary=summary,
                 changes=changes,
-                ip_address=actor.ip_address,
+                # Hashed as stored: a blank address is stored as none.
+                ip_address=actor.ip_address or None,
                 path=actor.path,
                 prev_hash=head.last_hash,
                 hash_scheme=HashScheme.HMAC_SHA256_V1,

@@ -89,6 +89,14 @@ def test_events_written_together_are_stored_exactly_as_returned_and_as_hashed(db
     assert audit_chain_verify().intact
 
 
+def test_events_from_an_unknown_address_are_stored_with_none(db, roles):
+    audit_record_each(
+        actor=Actor(roles.manager, ip_address="", path=""), action="view", person_ids=[5, 6]
+    )
+    assert list(AuditEvent.objects.values_list("ip_address", "path")) == [(None, "")] * 2
+    assert audit_chain_verify().intact
+
+
 def test_events_that_do_not_chain_are_not_inserted_together(db):
     loose = [AuditEvent(action="view", prev_hash="a", hash="b") for _ in range(2)]
     with pytest.raises(AppendOnlyError), transaction.atomic():
